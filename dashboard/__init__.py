@@ -1,0 +1,1 @@
+"""Governed dashboard for MLflow model versions: the package behind the Streamlit pages."""

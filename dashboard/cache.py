@@ -1,0 +1,101 @@
+"""Streamlit caching around the registry service: the only Streamlit import of the data layer.
+
+Every read is keyed by the tracking URI, so writes can clear exactly the entries they made
+stale (`clear_model`), and screens opened by many people share one set of MLflow requests.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import summaries
+from dashboard.config import DEFAULT_CACHE_TTL_SECONDS, load_settings
+from dashboard.errors import ConfigurationError
+from dashboard.registry import (
+    MetricPoint,
+    ModelDetail,
+    RegisteredModelRecord,
+    RegistryService,
+    RegistryStatus,
+    RunRecord,
+    registry_status,
+)
+from dashboard.summaries import ModelSummary
+
+
+def _ttl_seconds() -> int:
+    try:
+        return load_settings().cache_ttl_seconds
+    except ConfigurationError:
+        return DEFAULT_CACHE_TTL_SECONDS  # app.py reports the bad value and stops
+
+
+TTL_SECONDS = _ttl_seconds()
+STATUS_TTL_SECONDS = min(TTL_SECONDS, 10)
+
+
+@st.cache_resource(show_spinner=False)
+def registry_service(tracking_uri: str) -> RegistryService:
+    return RegistryService(tracking_uri)
+
+
+@st.cache_data(ttl=STATUS_TTL_SECONDS, show_spinner=False)
+def status(tracking_uri: str) -> RegistryStatus:
+    return registry_status(tracking_uri)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Reading the registry…")
+def overview(tracking_uri: str) -> list[ModelSummary]:
+    """Overview rows: three requests, plus one per 250 production versions."""
+    service = registry_service(tracking_uri)
+    models = service.registered_models()
+    versions = service.all_versions(models)
+    runs = service.runs_for(summaries.production_run_ids(models, versions))
+    return summaries.summarize(models, versions, runs)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def model_names(tracking_uri: str) -> list[str]:
+    return [model.name for model in registered_models(tracking_uri)]
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def registered_models(tracking_uri: str) -> list[RegisteredModelRecord]:
+    return registry_service(tracking_uri).registered_models()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Reading versions…")
+def model_detail(tracking_uri: str, name: str) -> ModelDetail:
+    return registry_service(tracking_uri).model_detail(name)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Reading runs…")
+def runs_for(tracking_uri: str, run_ids: tuple[str, ...]) -> dict[str, RunRecord]:
+    """Pass a sorted tuple so the same set of runs hits the same cache entry."""
+    return registry_service(tracking_uri).runs_for(run_ids)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def metric_history(tracking_uri: str, run_id: str, key: str) -> list[MetricPoint]:
+    return registry_service(tracking_uri).metric_history(run_id, key)
+
+
+def clear_model(tracking_uri: str, name: str) -> None:
+    """Forget what a write to model `name` made stale; other models stay cached."""
+    model_detail.clear(tracking_uri, name)
+    overview.clear(tracking_uri)
+    registered_models.clear(tracking_uri)
+    model_names.clear(tracking_uri)
+
+
+def clear_all() -> None:
+    for cached in (
+        status,
+        overview,
+        model_names,
+        registered_models,
+        model_detail,
+        runs_for,
+        metric_history,
+    ):
+        cached.clear()

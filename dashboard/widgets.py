@@ -1,0 +1,121 @@
+"""Streamlit pieces shared by pages: the registry sidebar, selectors kept in the URL, badges."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from dashboard import cache
+from dashboard.config import Settings, load_settings
+from dashboard.registry import ModelVersionRecord, RegistryStatus
+
+STAGE_COLORS = {"Production": "green", "Staging": "orange", "Archived": "gray", "None": "blue"}
+
+
+def page_setup() -> str:
+    """First call of every page: make sure app.py framed this run; return the tracking URI.
+
+    Streamlit runs a page script by itself (its legacy `pages/` folder mode) when a deep link
+    is the first request a fresh server gets, skipping app.py's settings, health check and
+    sidebar. Leaving that mode and rerunning sends the request through app.py's navigation.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return load_settings().tracking_uri
+
+
+def registry_sidebar(settings: Settings, status: RegistryStatus) -> None:
+    """The registry a user is looking at, whether it answers, and a way to re-read it."""
+    with st.sidebar:
+        st.caption("MLflow registry")
+        st.code(settings.masked_tracking_uri, language=None, wrap_lines=True)
+        if status.healthy:
+            label = f"MLflow {status.server_version}" if status.server_version else "MLflow"
+            st.badge(f"{label} · healthy", icon=":material/check_circle:", color="green")
+        else:
+            st.badge("unreachable", icon=":material/error:", color="red")
+        if settings.demo_mode:
+            st.caption("Demo registry (set MLFLOW_TRACKING_URI to use your own).")
+        if st.button(
+            "Refresh data",
+            icon=":material/refresh:",
+            width="stretch",
+            help=f"Reads are cached for {cache.TTL_SECONDS} s; this reads again now.",
+        ):
+            cache.clear_all()
+            st.rerun()
+
+
+def model_selector(names: Sequence[str]) -> str | None:
+    """A model picker that reads and writes `?model=` so the page can be shared as a link."""
+    if not names:
+        st.info("The registry has no registered models yet.")
+        return None
+    requested = st.query_params.get("model")
+    if requested and requested not in names:
+        st.error(f"There is no registered model named {requested!r}. Pick one below.")
+    index = names.index(requested) if requested in names else 0
+    chosen = st.selectbox("Model", names, index=index)
+    if st.query_params.get("model") != chosen:
+        st.query_params["model"] = chosen
+    return chosen
+
+
+def version_selector(versions: Sequence[ModelVersionRecord], default: int | None) -> int | None:
+    """A version picker bound to `?version=`; `default` is used when the URL names none."""
+    numbers = [v.version for v in versions]
+    if not numbers:
+        st.info("This model has no versions yet.")
+        return None
+    requested = st.query_params.get("version")
+    wanted = default if default in numbers else numbers[0]
+    if requested is not None:
+        if requested.isdigit() and int(requested) in numbers:
+            wanted = int(requested)
+        else:
+            st.error(f"This model has no version {requested!r}. Pick one below.")
+    labels = {v.version: _version_label(v) for v in versions}
+    chosen = st.selectbox(
+        "Version", numbers, index=numbers.index(wanted), format_func=labels.__getitem__
+    )
+    if st.query_params.get("version") != str(chosen):
+        st.query_params["version"] = str(chosen)
+    return chosen
+
+
+def field_grid(fields: dict[str, str], columns: int = 3) -> None:
+    """Label/value pairs in a compact grid, in the order given."""
+    cells = st.columns(columns)
+    for position, (label, value) in enumerate(fields.items()):
+        with cells[position % columns]:
+            st.caption(label)
+            st.text(value)
+
+
+def _version_label(version: ModelVersionRecord) -> str:
+    parts = [f"v{version.version}"]
+    if version.tags.get("semantic_version"):
+        parts.append(version.tags["semantic_version"])
+    if version.stage != "None":
+        parts.append(version.stage)
+    parts += [f"@{alias}" for alias in version.aliases]
+    return " · ".join(parts)
+
+
+def version_badges(version: ModelVersionRecord) -> None:
+    """Stage, aliases, release and status of a version as a row of badges."""
+    badges = f":{STAGE_COLORS.get(version.stage, 'blue')}-badge[{_plain(version.stage)}]"
+    badges += "".join(f" :violet-badge[@{_plain(alias)}]" for alias in version.aliases)
+    if version.tags.get("semantic_version"):
+        badges += f" :gray-badge[{_plain(version.tags['semantic_version'])}]"
+    if version.status and version.status != "READY":
+        badges += f" :red-badge[{_plain(version.status)}]"
+    st.markdown(badges)
+
+
+def _plain(text: str) -> str:
+    """Registry text placed inside badge markdown: drop what would end or restyle the badge."""
+    return "".join(ch for ch in text if ch not in "[]()*_`:<>\\")

@@ -1,0 +1,109 @@
+"""Model page: every version with stage, aliases, tags, lineage and key metrics, and its history."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard import cache, lifecycle, tables, widgets
+
+uri = widgets.page_setup()
+with st.columns(2)[0]:
+    name = widgets.model_selector(cache.model_names(uri))
+if name is None:
+    st.stop()
+
+detail = cache.model_detail(uri, name)
+versions = detail.versions
+runs = cache.runs_for(uri, tuple(sorted({v.run_id for v in versions if v.run_id})))
+production = lifecycle.production_version(versions)
+latest = lifecycle.latest_version(versions)
+production_run = runs.get(production.run_id) if production and production.run_id else None
+any_metrics = production_run.metrics if production_run else {}
+if not any_metrics and latest and latest.run_id in runs:
+    any_metrics = runs[latest.run_id].metrics
+key_metric = lifecycle.key_metric_name(detail.model.tags, any_metrics)
+
+st.title(name)
+if detail.model.aliases:
+    st.markdown(
+        " ".join(
+            f":violet-badge[@{alias} → v{number}]"
+            for alias, number in sorted(detail.model.aliases.items())
+        )
+    )
+if detail.model.description:
+    st.markdown(detail.model.description)
+if detail.model.tags:
+    st.caption(" · ".join(f"{k}: {v}" for k, v in sorted(detail.model.tags.items())))
+
+columns = st.columns(5)
+columns[0].metric("Versions", len(versions))
+columns[1].metric(
+    "In production",
+    f"v{production.version}" if production else "none",
+    help="Stage Production, or the version holding the production/champion alias.",
+)
+key_value = production_run.metrics.get(key_metric) if production_run and key_metric else None
+columns[2].metric(
+    f"Production {key_metric or 'metric'}", f"{key_value:.4f}" if key_value is not None else "—"
+)
+columns[3].metric("Latest", f"v{latest.version}" if latest else "—")
+last_update = max((v.updated_at for v in versions if v.updated_at), default=None)
+columns[4].metric(
+    "Last update",
+    last_update.strftime("%Y-%m-%d") if last_update else "—",
+    help=tables.format_time(last_update),
+)
+
+metrics = tables.metric_columns(key_metric, runs.values())
+frame = tables.versions_frame(versions, runs, metrics)
+st.subheader("Versions")
+st.caption("Select a row to open the version.")
+selection = st.dataframe(
+    frame,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "Version": st.column_config.NumberColumn(format="v%d"),
+        "Created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        **{metric: st.column_config.NumberColumn(format="%.4f") for metric in metrics},
+    },
+)
+if selection.selection.rows:
+    chosen = int(frame.iloc[selection.selection.rows[0]]["Version"])
+    st.switch_page("pages/version.py", query_params={"model": name, "version": str(chosen)})
+
+if key_metric and frame[key_metric].notna().any():
+    chart_frame = frame.dropna(subset=[key_metric]).sort_values("Version")
+    figure = px.bar(
+        chart_frame,
+        x="Version",
+        y=key_metric,
+        color="Stage",
+        color_discrete_map={
+            "Production": "#2e7d32",
+            "Staging": "#ef6c00",
+            "Archived": "#9e9e9e",
+            "None": "#1e88e5",
+        },
+        title=f"{key_metric} per version",
+    )
+    figure.update_xaxes(
+        type="category", categoryorder="array", categoryarray=chart_frame["Version"].tolist()
+    )
+    st.plotly_chart(figure)
+
+st.subheader("Version history")
+st.caption(
+    "Registrations and last changes as MLflow records them (MLflow keeps no actor for "
+    "stage or alias moves)."
+)
+st.dataframe(
+    tables.history_frame(versions),
+    hide_index=True,
+    column_config={
+        "When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+        "Version": st.column_config.NumberColumn(format="v%d"),
+    },
+)

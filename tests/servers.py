@@ -1,0 +1,111 @@
+"""Real servers for tests: an `mlflow server` on a free loopback port, and its access log."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"server exited with code {process.returncode} before {url} answered"
+            )
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started with start_new_session=True, and its workers."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@dataclass
+class MlflowServer:
+    url: str
+    access_log: Path
+    process: subprocess.Popen
+
+    def requests_logged(self) -> int:
+        """Requests the server has answered so far (lines of its gunicorn access log)."""
+        if not self.access_log.exists():
+            return 0
+        return sum(1 for _ in self.access_log.open())
+
+    def settled_count(self) -> int:
+        """The access-log count once it has stopped moving (gunicorn logs after responding)."""
+        count = self.requests_logged()
+        while True:
+            time.sleep(0.15)
+            again = self.requests_logged()
+            if again == count:
+                return count
+            count = again
+
+    def logged_paths(self, since: int) -> list[str]:
+        lines = self.access_log.read_text().splitlines()[since:]
+        return [line.split('"')[1] if '"' in line else line for line in lines]
+
+
+def start_mlflow_server(folder: Path) -> MlflowServer:
+    """`mlflow server` with a SQLite store and local artifacts, under gunicorn (MLflow's
+    uvicorn default answers kept-alive requests about 45 ms late) without the job runner."""
+    port = free_port()
+    access_log = folder / "access.log"
+    command = [
+        str(BIN / "mlflow"),
+        "server",
+        "--backend-store-uri",
+        f"sqlite:///{folder / 'mlflow.db'}",
+        "--artifacts-destination",
+        str(folder / "artifacts"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        "--gunicorn-opts",
+        f"--log-level warning --access-logfile {access_log}",
+    ]
+    env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/health", process)
+    except RuntimeError:
+        stop(process)
+        raise RuntimeError((folder / "server.log").read_text()[-3000:]) from None
+    return MlflowServer(url, access_log, process)
