@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-import mlflow
 import pytest
 import streamlit as st
 from mlflow.tracking import MlflowClient
 
 from dashboard import demo
-from tests.servers import MlflowServer, start_mlflow_server, stop
+from tests.servers import MlflowServer, register_synthetic_model, start_mlflow_server, stop
 
 BULK_MODEL = "bulk_model"
 BULK_VERSIONS = 200
@@ -34,28 +33,6 @@ def registry_uri(mlflow_server: MlflowServer) -> str:
     register_synthetic_model(client, SMALL_MODEL, SMALL_VERSIONS)
     register_synthetic_model(client, BULK_MODEL, BULK_VERSIONS)
     return mlflow_server.url
-
-
-def register_synthetic_model(client: MlflowClient, name: str, count: int) -> None:
-    """`count` versions, each from its own run with params and metrics (no model files: the
-    registry reads under test never open artifacts)."""
-    experiment_id = client.create_experiment(f"{name}-training")
-    client.create_registered_model(name, tags={"key_metric": "accuracy", "owner": "bench"})
-    for number in range(1, count + 1):
-        run = client.create_run(experiment_id, run_name=f"{name}-{number}")
-        client.log_batch(
-            run.info.run_id,
-            metrics=[mlflow.entities.Metric("accuracy", 0.80 + number / (count * 10), 0, 0)],
-            params=[mlflow.entities.Param("n_estimators", str(10 * number))],
-        )
-        client.set_terminated(run.info.run_id)
-        client.create_model_version(
-            name,
-            f"runs:/{run.info.run_id}/model",
-            run.info.run_id,
-            tags={"semantic_version": f"v1.{number - 1}.0"},
-        )
-    client.set_registered_model_alias(name, "champion", str(count))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import mlflow
 import requests
+from mlflow.tracking import MlflowClient
 
 BIN = Path(sys.executable).parent
 
@@ -76,27 +78,22 @@ class MlflowServer:
         return [line.split('"')[1] if '"' in line else line for line in lines]
 
 
-def start_mlflow_server(folder: Path) -> MlflowServer:
-    """`mlflow server` with a SQLite store and local artifacts, under gunicorn (MLflow's
-    uvicorn default answers kept-alive requests about 45 ms late) without the job runner."""
+def start_mlflow_server(folder: Path, gunicorn: bool = True) -> MlflowServer:
+    """`mlflow server` with a SQLite store and local artifacts, without the job runner.
+
+    Under gunicorn by default (MLflow's uvicorn default answers kept-alive requests about
+    45 ms late); gunicorn's access log counts the requests the server receives.
+    """
     port = free_port()
     access_log = folder / "access.log"
     command = [
-        str(BIN / "mlflow"),
-        "server",
-        "--backend-store-uri",
-        f"sqlite:///{folder / 'mlflow.db'}",
-        "--artifacts-destination",
-        str(folder / "artifacts"),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-        "--gunicorn-opts",
-        f"--log-level warning --access-logfile {access_log}",
-    ]
+        str(BIN / "mlflow"), "server",
+        "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}",
+        "--artifacts-destination", str(folder / "artifacts"),
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+    ]  # fmt: skip
+    if gunicorn:
+        command += ["--gunicorn-opts", f"--log-level warning --access-logfile {access_log}"]
     env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
@@ -109,3 +106,25 @@ def start_mlflow_server(folder: Path) -> MlflowServer:
         stop(process)
         raise RuntimeError((folder / "server.log").read_text()[-3000:]) from None
     return MlflowServer(url, access_log, process)
+
+
+def register_synthetic_model(client: MlflowClient, name: str, count: int) -> None:
+    """`count` versions, each from its own run with params and metrics (no model files: the
+    registry reads under test never open artifacts)."""
+    experiment_id = client.create_experiment(f"{name}-training")
+    client.create_registered_model(name, tags={"key_metric": "accuracy", "owner": "bench"})
+    for number in range(1, count + 1):
+        run = client.create_run(experiment_id, run_name=f"{name}-{number}")
+        client.log_batch(
+            run.info.run_id,
+            metrics=[mlflow.entities.Metric("accuracy", 0.80 + number / (count * 10), 0, 0)],
+            params=[mlflow.entities.Param("n_estimators", str(10 * number))],
+        )
+        client.set_terminated(run.info.run_id)
+        client.create_model_version(
+            name,
+            f"runs:/{run.info.run_id}/model",
+            run.info.run_id,
+            tags={"semantic_version": f"v1.{number - 1}.0"},
+        )
+    client.set_registered_model_alias(name, "champion", str(count))
