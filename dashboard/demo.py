@@ -52,6 +52,7 @@ from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from dashboard.config import demo_dir, demo_tracking_uri  # noqa: E402
+from dashboard.policy import PRODUCTION_AT_TAG  # noqa: E402
 
 SEED_KEY_TAG = "demo.seed_key"
 RANDOM_STATE = 42
@@ -66,6 +67,7 @@ class DemoVersion:
     aliases: tuple[str, ...] = ()
     description: str = ""
     extra_tags: dict[str, str] = field(default_factory=dict)
+    served_production: bool = False  # an earlier production version (a roll back target)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ DEMO_MODELS: tuple[DemoModel, ...] = (
                 {"hidden_layer_sizes": 8, "alpha": 0.001, "learning_rate_init": 0.01, "epochs": 30},
                 "Archived",
                 description="Wider hidden layer.",
+                served_production=True,
             ),
             DemoVersion(
                 {
@@ -152,6 +155,7 @@ DEMO_MODELS: tuple[DemoModel, ...] = (
                 {"n_estimators": 20, "learning_rate": 0.05, "max_depth": 2},
                 "Archived",
                 description="Shallow baseline.",
+                served_production=True,
             ),
             DemoVersion(
                 {"n_estimators": 60, "learning_rate": 0.1, "max_depth": 3},
@@ -194,6 +198,7 @@ DEMO_MODELS: tuple[DemoModel, ...] = (
                 {"n_estimators": 40, "max_depth": 5, "min_samples_leaf": 3},
                 "Archived",
                 description="Deeper trees.",
+                served_production=True,
             ),
             DemoVersion(
                 {"n_estimators": 100, "max_depth": 8, "min_samples_leaf": 1},
@@ -224,6 +229,7 @@ DEMO_MODELS: tuple[DemoModel, ...] = (
                 {"n_estimators": 30, "learning_rate": 0.05, "max_depth": 2},
                 "Archived",
                 description="Underfitting baseline.",
+                served_production=True,
             ),
             DemoVersion(
                 {"n_estimators": 100, "learning_rate": 0.05, "max_depth": 2},
@@ -430,6 +436,9 @@ def _version_tags(model: DemoModel, version: DemoVersion, index: int, count: int
         f"{int((1 - TEST_SIZE) * 100)}/{int(TEST_SIZE * 100)}"
         f"{' stratified' if model.task == 'classification' else ''}, random_state={RANDOM_STATE}"
     )
+    served = {PRODUCTION_AT_TAG: f"{released.isoformat()}T09:00:00+00:00"}
+    if not (version.served_production or version.stage == "Production"):
+        served = {}
     return {
         "semantic_version": _semver(index),
         "author": model.owner,
@@ -438,6 +447,7 @@ def _version_tags(model: DemoModel, version: DemoVersion, index: int, count: int
         "data.preprocessing": model.preprocessing,
         "data.train_test_split": split,
         SEED_KEY_TAG: f"{model.name}:{index}",
+        **served,
         **version.extra_tags,
     }
 

@@ -6,6 +6,7 @@ Nothing here imports Streamlit; `dashboard.cache` wraps these reads for the page
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -284,6 +285,38 @@ class RegistryService:
             history = self.client.get_metric_history(run_id, key)
         points = [MetricPoint(m.step, m.value, to_datetime(m.timestamp)) for m in history]
         return sorted(points, key=lambda point: (point.step, point.timestamp or 0))
+
+    # ----- writes (called only by dashboard.actions and dashboard.backends) ------------------
+
+    def set_version_tag(self, name: str, version: int, key: str, value: str) -> None:
+        with self._mlflow_errors(f"setting tag {key!r} on {name} v{version}"):
+            self.client.set_model_version_tag(name, str(version), key, value)
+
+    def delete_version_tag(self, name: str, version: int, key: str) -> None:
+        with self._mlflow_errors(f"deleting tag {key!r} of {name} v{version}"):
+            self.client.delete_model_version_tag(name, str(version), key)
+
+    def set_alias(self, name: str, alias: str, version: int) -> None:
+        """Point `alias` at `version`; MLflow moves it from its old holder in one write."""
+        with self._mlflow_errors(f"setting alias @{alias} of {name} to v{version}"):
+            self.client.set_registered_model_alias(name, alias, str(version))
+
+    def delete_alias(self, name: str, alias: str) -> None:
+        with self._mlflow_errors(f"removing alias @{alias} of {name}"):
+            self.client.delete_registered_model_alias(name, alias)
+
+    def update_description(self, name: str, version: int, text: str) -> None:
+        with self._mlflow_errors(f"updating the description of {name} v{version}"):
+            self.client.update_model_version(name, str(version), description=text)
+
+    def transition_stage(self, name: str, version: int, stage: str, archive_existing: bool) -> None:
+        """Move a version to an MLflow stage; with `archive_existing`, the versions in that stage
+        are archived in the same request, so production never holds two versions or none."""
+        with self._mlflow_errors(f"moving {name} v{version} to {stage}"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # stages are deprecated, still used
+            self.client.transition_model_version_stage(
+                name, str(version), stage, archive_existing_versions=archive_existing
+            )
 
     # ----- health ---------------------------------------------------------------------------
 
