@@ -4,25 +4,21 @@ import logging
 
 import streamlit as st
 
-from dashboard import cache, widgets
+from dashboard import cache, navigation, widgets
 from dashboard.config import load_settings
 from dashboard.errors import DashboardError
 
 st.set_page_config(page_title="Model registry", page_icon=":material/hub:", layout="wide")
 
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/model.py", title="Model", icon=":material/deployed_code:", url_path="model"),
-    st.Page("pages/version.py", title="Version", icon=":material/sell:", url_path="version"),
-]
 
 try:
     settings = load_settings()
+    cache.policy()  # a bad policy file stops the app here, naming the line and the reason
 except DashboardError as error:
     st.error(str(error), icon=":material/error:")
     st.stop()
 
-page = st.navigation(PAGES)
+page = st.navigation(list(navigation.pages().values()))
 status = cache.status(settings.tracking_uri)
 widgets.registry_sidebar(settings, status)
 if not status.healthy:

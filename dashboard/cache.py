@@ -6,11 +6,16 @@ stale (`clear_model`), and screens opened by many people share one set of MLflow
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import summaries
+from dashboard.actions import ActionContext
+from dashboard.backends import backend_for, present, present_versions
 from dashboard.config import DEFAULT_CACHE_TTL_SECONDS, load_settings
 from dashboard.errors import ConfigurationError
+from dashboard.policy import Lifecycle, Policy, load_policy
 from dashboard.registry import (
     MetricPoint,
     ModelDetail,
@@ -44,14 +49,43 @@ def status(tracking_uri: str) -> RegistryStatus:
     return registry_status(tracking_uri)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner="Reading the registry…")
+@st.cache_resource(show_spinner=False)
+def _policy(path: str, modified: float) -> Policy:
+    return load_policy(path)
+
+
+def policy() -> Policy:
+    """The policy at DASHBOARD_POLICY, read again when the file changes."""
+    path = load_settings().policy_path
+    try:
+        modified = Path(path).stat().st_mtime
+    except OSError:
+        modified = 0.0  # load_policy reports the missing file
+    return _policy(str(path), modified)
+
+
+def action_context(tracking_uri: str) -> ActionContext:
+    """What an action needs: the service, the policy, who acts, and which cache to clear."""
+    return ActionContext(
+        registry=registry_service(tracking_uri),
+        policy=policy(),
+        actor=load_settings().actor,
+        on_change=lambda model: clear_model(tracking_uri, model),
+    )
+
+
 def overview(tracking_uri: str) -> list[ModelSummary]:
+    return _overview(tracking_uri, policy())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Reading the registry…")
+def _overview(tracking_uri: str, policy: Policy) -> list[ModelSummary]:
     """Overview rows: three requests, plus one per 250 production versions."""
     service = registry_service(tracking_uri)
     models = service.registered_models()
-    versions = service.all_versions(models)
+    versions = present_versions(service.all_versions(models), backend_for(policy.lifecycle))
     runs = service.runs_for(summaries.production_run_ids(models, versions))
-    return summaries.summarize(models, versions, runs)
+    return summaries.summarize(models, versions, runs, policy)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -64,9 +98,14 @@ def registered_models(tracking_uri: str) -> list[RegisteredModelRecord]:
     return registry_service(tracking_uri).registered_models()
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner="Reading versions…")
 def model_detail(tracking_uri: str, name: str) -> ModelDetail:
-    return registry_service(tracking_uri).model_detail(name)
+    """One model and its versions, stages read through the policy's lifecycle backend."""
+    return _model_detail(tracking_uri, name, policy().lifecycle)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Reading versions…")
+def _model_detail(tracking_uri: str, name: str, lifecycle: Lifecycle) -> ModelDetail:
+    return present(registry_service(tracking_uri).model_detail(name), backend_for(lifecycle))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Reading runs…")
@@ -82,8 +121,9 @@ def metric_history(tracking_uri: str, run_id: str, key: str) -> list[MetricPoint
 
 def clear_model(tracking_uri: str, name: str) -> None:
     """Forget what a write to model `name` made stale; other models stay cached."""
-    model_detail.clear(tracking_uri, name)
-    overview.clear(tracking_uri)
+    current = policy()
+    _model_detail.clear(tracking_uri, name, current.lifecycle)
+    _overview.clear(tracking_uri, current)
     registered_models.clear(tracking_uri)
     model_names.clear(tracking_uri)
 
@@ -91,10 +131,10 @@ def clear_model(tracking_uri: str, name: str) -> None:
 def clear_all() -> None:
     for cached in (
         status,
-        overview,
+        _overview,
         model_names,
         registered_models,
-        model_detail,
+        _model_detail,
         runs_for,
         metric_history,
     ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from dashboard.errors import ConfigurationError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE_TTL_SECONDS = 30
+DEFAULT_POLICY = REPO_ROOT / "policies" / "example.yaml"
 # Query-string keys whose values are credentials in some tracking-server URIs.
 SECRET_QUERY_KEYS = {"token", "access_token", "password", "secret", "key", "api_key", "sig"}
 
@@ -29,6 +31,8 @@ class Settings:
     tracking_uri: str
     cache_ttl_seconds: int
     demo_mode: bool
+    policy_path: Path
+    actor: str
 
     @property
     def masked_tracking_uri(self) -> str:
@@ -42,6 +46,8 @@ def load_settings() -> Settings:
         tracking_uri=explicit_uri or demo_tracking_uri(),
         cache_ttl_seconds=_cache_ttl(),
         demo_mode=not explicit_uri,
+        policy_path=Path(os.environ.get("DASHBOARD_POLICY", "").strip() or DEFAULT_POLICY),
+        actor=os.environ.get("DASHBOARD_ACTOR", "").strip() or getpass.getuser(),
     )
 
 

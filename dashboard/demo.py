@@ -533,17 +533,23 @@ def _experiment_id(client: MlflowClient, model: DemoModel, artifact_root: Path |
     )
 
 
-def _apply_lifecycle(client: MlflowClient, model: DemoModel, numbers: dict[int, int]) -> None:
-    """Put each version in its intended stage and aliases (no-ops when already there)."""
-    current = {
-        int(v.version): v.current_stage
-        for v in client.search_model_versions(f"name = '{model.name}'")
-    }
+def _apply_lifecycle(
+    client: MlflowClient, model: DemoModel, numbers: dict[int, int], created: set[int]
+) -> None:
+    """Put the versions created by this run in their intended stage and aliases. Versions
+    seeded earlier keep whatever the user did to them since; only missing demo tags return."""
+    existing = {int(v.version): v for v in client.search_model_versions(f"name = '{model.name}'")}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # stages are deprecated, still used
         for index, version in enumerate(model.versions, start=1):
             number = numbers[index]
-            if current.get(number) != version.stage:
+            if index not in created:
+                expected = _version_tags(model, version, index, len(model.versions))
+                for key, value in expected.items():
+                    if key not in existing[number].tags:
+                        client.set_model_version_tag(model.name, str(number), key, value)
+                continue
+            if version.stage != "None":
                 client.transition_model_version_stage(model.name, str(number), version.stage)
             for alias in version.aliases:
                 client.set_registered_model_alias(model.name, alias, str(number))
@@ -563,12 +569,14 @@ def seed(tracking_uri: str, artifact_root: Path | None = None) -> dict[str, list
         _ensure_model(client, model)
         experiment_id = _experiment_id(client, model, artifact_root)
         numbers = _seeded_numbers(client, model.name)
+        created = set()
         for index, version in enumerate(model.versions, start=1):
             if index not in numbers:
                 _discard_unregistered_runs(client, experiment_id, f"{model.name}:{index}")
                 _log_version(client, model, version, index, experiment_id)
+                created.add(index)
         numbers = _seeded_numbers(client, model.name)
-        _apply_lifecycle(client, model, numbers)
+        _apply_lifecycle(client, model, numbers, created)
         seeded[model.name] = sorted(numbers.values())
     return seeded
 

@@ -550,7 +550,7 @@ def evaluate(policy: Policy, facts: VersionFacts, action: Action, actor: str) ->
         Check(
             "actor",
             bool(actor.strip()),
-            "signed in as " + actor if actor.strip() else "the action has no actor",
+            "action by " + actor if actor.strip() else "the action has no actor",
         )
     ]
     if isinstance(action, Transition):
@@ -600,7 +600,9 @@ def _transition_checks(policy: Policy, facts: VersionFacts, action: Transition) 
         return [Check("transition", False, f"version {facts.version} is already in {target}")]
     rule = policy.transition(source, target)
     if rule is None:
-        if target == "Archived" or target == "None":
+        # Unlisted moves down to Archived or None are harmless, except out of production,
+        # which needs a listed rule (or a roll back).
+        if target in ("Archived", "None") and source != "Production":
             return [
                 Check(
                     "transition",

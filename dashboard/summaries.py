@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dashboard import lifecycle
+from dashboard.policy import Policy, naming_checks
 from dashboard.registry import ModelVersionRecord, RegisteredModelRecord, RunRecord
 
 
@@ -23,14 +24,16 @@ class ModelSummary:
     key_metric_value: float | None
     updated_at: datetime | None
     owner: str | None
+    policy_flags: tuple[str, ...] = ()
 
 
 def summarize(
     models: list[RegisteredModelRecord],
     versions: list[ModelVersionRecord],
     runs: dict[str, RunRecord],
+    policy: Policy | None = None,
 ) -> list[ModelSummary]:
-    """One row per registered model, sorted by name."""
+    """One row per registered model, sorted by name, flagged where it breaks the policy."""
     versions_by_model: dict[str, list[ModelVersionRecord]] = defaultdict(list)
     for version in versions:
         versions_by_model[version.name].append(version)
@@ -56,9 +59,20 @@ def summarize(
                 key_metric_value=metrics.get(key_metric) if key_metric else None,
                 updated_at=max(update_times, default=None),
                 owner=lifecycle.owner(model.tags, latest),
+                policy_flags=policy_flags(policy, model.name, len(model_versions))
+                if policy
+                else (),
             )
         )
     return summaries
+
+
+def policy_flags(policy: Policy, name: str, version_count: int) -> tuple[str, ...]:
+    """What about a model breaks the policy's naming convention or version limit."""
+    flags = [check.detail for check in naming_checks(policy, name) if not check.passed]
+    if policy.max_versions is not None and version_count > policy.max_versions:
+        flags.append(f"{version_count} versions, more than max_versions {policy.max_versions}")
+    return tuple(flags)
 
 
 def production_run_ids(

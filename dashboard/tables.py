@@ -26,6 +26,7 @@ def overview_frame(summaries: Iterable[ModelSummary]) -> pd.DataFrame:
             "Versions": s.version_count,
             "Last update": s.updated_at,
             "Owner": s.owner or "—",
+            "Policy": "; ".join(s.policy_flags) or "ok",
             "Tags": ", ".join(f"{k}={v}" for k, v in sorted(s.tags.items())),
         }
         for s in summaries
@@ -40,6 +41,7 @@ def overview_frame(summaries: Iterable[ModelSummary]) -> pd.DataFrame:
         "Versions",
         "Last update",
         "Owner",
+        "Policy",
         "Tags",
     ]
     return pd.DataFrame(rows, columns=columns)

@@ -3,7 +3,7 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboard import cache, lifecycle, tables, widgets
+from dashboard import cache, lifecycle, navigation, panels, tables, widgets
 
 uri = widgets.page_setup()
 with st.columns(2)[0]:
@@ -72,7 +72,7 @@ selection = st.dataframe(
 )
 if selection.selection.rows:
     chosen = int(frame.iloc[selection.selection.rows[0]]["Version"])
-    st.switch_page("pages/version.py", query_params={"model": name, "version": str(chosen)})
+    st.switch_page(navigation.page("version"), query_params={"model": name, "version": str(chosen)})
 
 if key_metric and frame[key_metric].notna().any():
     chart_frame = frame.dropna(subset=[key_metric]).sort_values("Version")
@@ -93,6 +93,8 @@ if key_metric and frame[key_metric].notna().any():
         type="category", categoryorder="array", categoryarray=chart_frame["Version"].tolist()
     )
     st.plotly_chart(figure)
+
+panels.roll_back_panel(uri, detail, runs)
 
 st.subheader("Version history")
 st.caption(

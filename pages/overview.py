@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import cache, summaries, tables, widgets
+from dashboard import cache, navigation, panels, summaries, tables, widgets
 
 uri = widgets.page_setup()
 st.title("Model registry")
@@ -32,6 +32,13 @@ if not models:
 elif not shown:
     st.warning("No model matches this search.")
 else:
+    flagged = [model for model in shown if model.policy_flags]
+    for model in flagged:
+        flags = panels.md_escape("; ".join(model.policy_flags))
+        st.warning(
+            f"**{panels.md_escape(model.name)}** breaks the policy: {flags}.",
+            icon=":material/policy:",
+        )
     frame = tables.overview_frame(shown)
     st.caption(f"{len(shown)} of {len(models)} models. Select a row to open the model.")
     selection = st.dataframe(
@@ -47,4 +54,4 @@ else:
     )
     if selection.selection.rows:
         chosen = frame.iloc[selection.selection.rows[0]]["Model"]
-        st.switch_page("pages/model.py", query_params={"model": chosen})
+        st.switch_page(navigation.page("model"), query_params={"model": chosen})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -10,13 +13,26 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import BULK_MODEL, BULK_VERSIONS
 from tests.servers import free_port
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@cache
+def entry_point() -> str:
+    """app.py copied to a folder without a `pages/` beside it.
+
+    AppTest starts every run in Streamlit's legacy `pages/` folder mode (a real server does
+    so only for its very first run), which changes widget ids between runs so that button
+    clicks are lost. The copy builds the same navigation from the real pages folder.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="apptest-"))
+    shutil.copy(ROOT / "app.py", folder / "app.py")
+    return str(folder / "app.py")
 
 
 def render(page: str | None = None, **query: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
+    app = AppTest.from_file(entry_point(), default_timeout=60)
     if page:
-        app.switch_page(page)
+        app.switch_page(str(ROOT / page))
     for key, value in query.items():
         app.query_params[key] = value
     app.run()

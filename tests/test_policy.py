@@ -193,6 +193,8 @@ def test_unlisted_promotions_are_refused_and_unlisted_archiving_is_allowed(polic
         "is refused"
     )
     assert evaluate(policy, facts("Staging"), Transition("Archived"), "alice").passed
+    leave_production = evaluate(policy, facts("Production"), Transition("None"), "alice")
+    assert "no rule for Production -> None" in leave_production.failures[0].detail
 
 
 def test_naming_convention_gates_promotion(policy):

@@ -1,0 +1,30 @@
+"""The dashboard's pages and their stable URL paths, for app.py's navigation and page links."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from dashboard.config import REPO_ROOT
+
+PAGES_DIR = REPO_ROOT / "pages"
+
+
+def pages() -> dict[str, StreamlitPage]:
+    """Name -> page, in sidebar order; pass `list(pages().values())` to st.navigation."""
+    return {
+        "overview": st.Page(
+            PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", default=True
+        ),
+        "model": st.Page(
+            PAGES_DIR / "model.py", title="Model", icon=":material/deployed_code:", url_path="model"
+        ),
+        "version": st.Page(
+            PAGES_DIR / "version.py", title="Version", icon=":material/sell:", url_path="version"
+        ),
+    }
+
+
+def page(name: str) -> StreamlitPage:
+    """The page called `name`, for st.page_link and st.switch_page."""
+    return pages()[name]

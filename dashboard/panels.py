@@ -1,0 +1,284 @@
+"""Streamlit panels for the governed actions: inputs, the policy checklist, then the button.
+
+The checklist is evaluated on the page's cached facts so the user sees why a button is
+disabled; the action itself reads the registry again and re-evaluates before it writes.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import actions, cache, lifecycle
+from dashboard.actions import ActionContext, ActionResult, Seen
+from dashboard.policy import (
+    MANAGED_TAG_PREFIXES,
+    MANAGED_TAGS,
+    PRODUCTION_AT_TAG,
+    STAGES,
+    BumpVersion,
+    Checklist,
+    DeleteTag,
+    EditDescription,
+    RemoveAlias,
+    Rollback,
+    SetAlias,
+    SetTag,
+    Transition,
+    next_semantic_version,
+)
+from dashboard.registry import ModelDetail, ModelVersionRecord, RunRecord
+
+RESULT_KEY = "last_action_result"
+# The usual next move first in the stage picker.
+NEXT_STAGES = {
+    "None": ("Staging", "Archived", "Production"),
+    "Staging": ("Production", "Archived", "None"),
+    "Production": ("Archived", "None", "Staging"),
+    "Archived": ("Staging", "None", "Production"),
+}
+MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>:~$"
+
+
+def md_escape(text: str) -> str:
+    """Registry text shown inside markdown, with markdown's special characters escaped."""
+    return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIALS else ch for ch in text)
+
+
+def checklist_view(checklist: Checklist) -> None:
+    lines = [
+        (":green[:material/check_circle:] " if check.passed else ":red[:material/cancel:] ")
+        + md_escape(check.detail)
+        for check in checklist.checks
+    ]
+    st.markdown("  \n".join(lines))
+
+
+def _finish(result: ActionResult) -> None:
+    """Keep the result for the next run (the write cleared the cache), then rerun."""
+    st.session_state[RESULT_KEY] = (result.outcome, result.message)
+    st.rerun()
+
+
+def last_result() -> None:
+    """Show what the last action did, once."""
+    if RESULT_KEY not in st.session_state:
+        return
+    outcome, message = st.session_state.pop(RESULT_KEY)
+    if outcome == "done":
+        st.success(message, icon=":material/task_alt:")
+    elif outcome == "refused":
+        st.warning(message, icon=":material/block:")
+    else:
+        st.error(message, icon=":material/error:")
+
+
+def _gated_button(label: str, checklist: Checklist, key: str) -> bool:
+    checklist_view(checklist)
+    return st.button(
+        label,
+        key=key,
+        type="primary",
+        disabled=not checklist.passed,
+        help=None if checklist.passed else checklist.summary(),
+    )
+
+
+# ----- version page ----------------------------------------------------------------------------
+
+
+def version_actions(
+    tracking_uri: str, detail: ModelDetail, version: ModelVersionRecord, run: RunRecord | None
+) -> None:
+    ctx = cache.action_context(tracking_uri)
+    st.caption(
+        f"Checked against the policy {ctx.policy.source} "
+        f"({ctx.policy.lifecycle.backend} lifecycle); acting as {ctx.actor}."
+    )
+    last_result()
+    stage_tab, tags_tab, alias_tab, description_tab, release_tab = st.tabs(
+        ["Stage", "Tags", "Aliases", "Description", "Release"]
+    )
+    key = f"{version.name}-{version.version}"
+    with stage_tab:
+        _stage_panel(ctx, version, run, key)
+    with tags_tab:
+        _tags_panel(ctx, version, run, key)
+    with alias_tab:
+        _alias_panel(ctx, version, run, key)
+    with description_tab:
+        _description_panel(ctx, version, run, key)
+    with release_tab:
+        _release_panel(ctx, detail, version, run, key)
+
+
+def _stage_panel(
+    ctx: ActionContext, version: ModelVersionRecord, run: RunRecord | None, key: str
+) -> None:
+    targets = [stage for stage in NEXT_STAGES.get(version.stage, STAGES) if stage != version.stage]
+    target = st.selectbox(
+        f"Move v{version.version} from {version.stage} to", targets, key=f"stage-{key}"
+    )
+    reason = st.text_input(
+        "Reason",
+        key=f"stage-reason-{key}",
+        placeholder="why this move (required where the policy says)",
+    )
+    checklist = actions.preview(ctx.policy, version, run, Transition(target, reason), ctx.actor)
+    if _gated_button(f"Move to {target}", checklist, f"stage-go-{key}"):
+        _finish(
+            actions.transition(
+                ctx, version.name, version.version, target, reason, seen=Seen(stage=version.stage)
+            )
+        )
+
+
+def _editable_tags(version: ModelVersionRecord) -> list[str]:
+    return sorted(
+        k for k in version.tags if not k.startswith(MANAGED_TAG_PREFIXES) and k not in MANAGED_TAGS
+    )
+
+
+def _tags_panel(
+    ctx: ActionContext, version: ModelVersionRecord, run: RunRecord | None, key: str
+) -> None:
+    set_column, delete_column = st.columns(2)
+    with set_column:
+        tag_key = st.text_input("Tag key", key=f"tag-key-{key}", placeholder="e.g. tested")
+        tag_value = st.text_input("Value", key=f"tag-value-{key}", placeholder="e.g. true")
+        if tag_key:
+            checklist = actions.preview(
+                ctx.policy, version, run, SetTag(tag_key, tag_value), ctx.actor
+            )
+            if _gated_button("Set tag", checklist, f"tag-set-{key}"):
+                _finish(actions.set_tag(ctx, version.name, version.version, tag_key, tag_value))
+    with delete_column:
+        editable = _editable_tags(version)
+        if not editable:
+            st.caption("No tags that may be removed by hand.")
+        else:
+            doomed = st.selectbox("Remove tag", editable, key=f"tag-delete-{key}")
+            checklist = actions.preview(ctx.policy, version, run, DeleteTag(doomed), ctx.actor)
+            if _gated_button(f"Remove {doomed}", checklist, f"tag-delete-go-{key}"):
+                _finish(actions.delete_tag(ctx, version.name, version.version, doomed))
+
+
+def _alias_panel(
+    ctx: ActionContext, version: ModelVersionRecord, run: RunRecord | None, key: str
+) -> None:
+    set_column, remove_column = st.columns(2)
+    with set_column:
+        alias = st.text_input(
+            "Point alias at this version", key=f"alias-{key}", placeholder="e.g. challenger"
+        )
+        if alias:
+            checklist = actions.preview(ctx.policy, version, run, SetAlias(alias), ctx.actor)
+            if _gated_button(f"Set @{alias}", checklist, f"alias-set-{key}"):
+                _finish(actions.set_alias(ctx, version.name, version.version, alias))
+    with remove_column:
+        if not version.aliases:
+            st.caption("This version holds no alias.")
+        else:
+            held = st.selectbox("Remove alias", version.aliases, key=f"alias-remove-{key}")
+            checklist = actions.preview(ctx.policy, version, run, RemoveAlias(held), ctx.actor)
+            if _gated_button(f"Remove @{held}", checklist, f"alias-remove-go-{key}"):
+                _finish(actions.remove_alias(ctx, version.name, version.version, held))
+
+
+def _description_panel(
+    ctx: ActionContext, version: ModelVersionRecord, run: RunRecord | None, key: str
+) -> None:
+    text = st.text_area(
+        "Description (markdown; HTML is shown as text)",
+        version.description,
+        key=f"description-{key}",
+        height=150,
+    )
+    checklist = actions.preview(ctx.policy, version, run, EditDescription(text), ctx.actor)
+    if _gated_button("Save description", checklist, f"description-go-{key}"):
+        _finish(actions.edit_description(ctx, version.name, version.version, text))
+
+
+def _release_panel(
+    ctx: ActionContext,
+    detail: ModelDetail,
+    version: ModelVersionRecord,
+    run: RunRecord | None,
+    key: str,
+) -> None:
+    used = tuple(v.tags.get("semantic_version", "") for v in detail.versions)
+    part = st.radio(
+        "Bump", ["major", "minor", "patch"], index=1, horizontal=True, key=f"bump-{key}"
+    )
+    current = version.tags.get("semantic_version") or "none"
+    st.caption(
+        f"This version's release: {current}. Next {part} release of the model: "
+        f"{next_semantic_version(used, part)}, with today's release_date and you as "
+        "author."
+    )
+    checklist = actions.preview(ctx.policy, version, run, BumpVersion(part), ctx.actor)
+    if _gated_button(
+        f"Release as {next_semantic_version(used, part)}", checklist, f"bump-go-{key}"
+    ):
+        _finish(actions.bump_version(ctx, version.name, version.version, part))
+
+
+# ----- model page ------------------------------------------------------------------------------
+
+
+def roll_back_panel(tracking_uri: str, detail: ModelDetail, runs: dict[str, RunRecord]) -> None:
+    """Pick a version that served production before, give a reason, check, roll back."""
+    ctx = cache.action_context(tracking_uri)
+    st.subheader("Roll back")
+    last_result()
+    production = lifecycle.production_version(detail.versions)
+    candidates = [
+        v
+        for v in detail.versions
+        if v.tags.get(PRODUCTION_AT_TAG) and (production is None or v.version != production.version)
+    ]
+    if production is None:
+        st.info("No version is in production, so there is nothing to roll back.")
+        return
+    if not candidates:
+        st.info(
+            f"No earlier version of {detail.model.name} served production: there is no "
+            "version to roll back to."
+        )
+        return
+    default = actions.previous_production(detail.versions, production)
+    numbers = [v.version for v in candidates]
+    target_number = st.selectbox(
+        f"Replace v{production.version} in production with",
+        numbers,
+        index=numbers.index(default) if default in numbers else 0,
+        format_func=lambda n: (
+            f"v{n} (in production from {detail.version(n).tags[PRODUCTION_AT_TAG][:10]})"
+        ),
+        key=f"rollback-target-{detail.model.name}",
+    )
+    reason = st.text_input(
+        "Reason",
+        key=f"rollback-reason-{detail.model.name}",
+        placeholder="e.g. accuracy fell below 0.90 after the data change",
+    )
+    target = detail.version(target_number)
+    current_facts = actions.facts_for(production, runs.get(production.run_id or ""))
+    checklist = actions.preview(
+        ctx.policy,
+        target,
+        runs.get(target.run_id or ""),
+        Rollback(current_facts, reason),
+        ctx.actor,
+    )
+    if _gated_button(
+        f"Roll back to v{target_number}", checklist, f"rollback-go-{detail.model.name}"
+    ):
+        _finish(
+            actions.roll_back(
+                ctx,
+                detail.model.name,
+                reason,
+                target_number,
+                seen=Seen(production_version=production.version, shows_production=True),
+            )
+        )

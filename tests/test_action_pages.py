@@ -1,0 +1,73 @@
+"""Governed actions driven from the pages by AppTest, checked with MlflowClient."""
+
+from __future__ import annotations
+
+from dashboard.policy import PRODUCTION_AT_TAG
+from tests.test_actions import make_model
+from tests.test_pages import render
+
+
+def test_setting_a_tag_from_the_version_page(dashboard_env, client, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ACTOR", "pat")
+    name = make_model(client, {"accuracy": 0.9})
+    app = render("pages/version.py", model=name, version="1")
+    app.text_input(key=f"tag-key-{name}-1").input("tested")
+    app.text_input(key=f"tag-value-{name}-1").input("true").run()
+    assert any("action by pat" in m.value for m in app.markdown)
+    app.button(key=f"tag-set-{name}-1").click().run()
+    assert not app.exception
+    assert app.success[0].value == f"Tag 'tested' of {name} v1 set to 'true'."
+    assert client.get_model_version(name, "1").tags["tested"] == "true"
+    # the write cleared the cache: the page shows the new tag at once
+    tags = app.dataframe[0].value
+    assert dict(zip(tags["Tag"], tags["Value"], strict=True))["tested"] == "true"
+
+
+def test_a_failing_rule_disables_the_button_and_says_why(dashboard_env, client):
+    name = make_model(client, {"accuracy": 0.95, "stage": "Staging"})
+    app = render("pages/version.py", model=name, version="1")
+    assert app.selectbox(key=f"stage-{name}-1").value == "Production"
+    button = app.button(key=f"stage-go-{name}-1")
+    assert button.disabled
+    shown = " ".join(m.value for m in app.markdown)
+    assert "needs approval by a reviewer" in shown
+    assert "tag 'approved' is missing" in shown
+    assert "metric 'f1\\_score' is not logged" in shown
+
+
+def test_rolling_back_from_the_model_page(dashboard_env, client):
+    name = make_model(
+        client,
+        {"accuracy": 0.95, "stage": "Archived", "tags": {PRODUCTION_AT_TAG: "1"}},
+        {"accuracy": 0.70, "stage": "Production", "tags": {PRODUCTION_AT_TAG: "2"}},
+    )
+    app = render("pages/model.py", model=name)
+    go = app.button(key=f"rollback-go-{name}")
+    assert go.disabled  # no reason yet
+    app.text_input(key=f"rollback-reason-{name}").input("accuracy fell to 0.70").run()
+    app.button(key=f"rollback-go-{name}").click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith(f"Rolled {name} back from v2 to v1")
+    assert client.get_model_version(name, "1").current_stage == "Production"
+    assert client.get_model_version(name, "2").tags["rollback_reason"] == "accuracy fell to 0.70"
+    assert app.dataframe[0].value.set_index("Version").loc[1, "Stage"] == "Production"
+
+
+def test_a_bad_policy_file_stops_the_app_with_the_line(dashboard_env, monkeypatch, tmp_path):
+    bad = tmp_path / "policy.yaml"
+    bad.write_text("model_registry:\n  stage_transitions:\n    None -> Live: {}\n")
+    monkeypatch.setenv("DASHBOARD_POLICY", str(bad))
+    app = render()
+    assert "line 3" in app.error[0].value
+    assert "unknown stage 'Live'" in app.error[0].value
+    assert not app.dataframe
+
+
+def test_overview_flags_models_that_break_the_naming_convention(dashboard_env, client):
+    client.create_registered_model("Bad-Name")
+    app = render()
+    frame = app.dataframe[0].value.set_index("Model")
+    assert "does not match" in frame.loc["Bad-Name", "Policy"]
+    assert frame.loc["iris_classifier", "Policy"] == "ok"
+    assert any("Bad\\-Name" in w.value for w in app.warning)
+    client.delete_registered_model("Bad-Name")
