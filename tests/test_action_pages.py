@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dashboard.policy import PRODUCTION_AT_TAG
 from tests.test_actions import make_model
-from tests.test_pages import render
+from tests.test_pages import ROOT, render
 
 
 def test_setting_a_tag_from_the_version_page(dashboard_env, client, monkeypatch):
@@ -71,3 +71,18 @@ def test_overview_flags_models_that_break_the_naming_convention(dashboard_env, c
     assert frame.loc["iris_classifier", "Policy"] == "ok"
     assert any("Bad\\-Name" in w.value for w in app.warning)
     client.delete_registered_model("Bad-Name")
+
+
+def test_pages_show_the_aliases_lifecycle_like_stages(dashboard_env, client, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_POLICY", str(ROOT / "policies" / "aliases.yaml"))
+    name = make_model(client, {"accuracy": 0.91, "tags": {"lifecycle.archived": "true"}},
+                      {"accuracy": 0.93, "aliases": ["production"]},
+                      {"accuracy": 0.94, "aliases": ["staging"]}, {"accuracy": 0.5})
+    overview = render().dataframe[0].value.set_index("Model")
+    assert overview.loc[name, "Production"] == "v2"
+    model_page = render("pages/model.py", model=name)
+    stages = model_page.dataframe[0].value.set_index("Version")["Stage"].to_dict()
+    assert stages == {1: "Archived", 2: "Production", 3: "Staging", 4: "None"}
+    version_page = render("pages/version.py", model=name)
+    assert version_page.title[0].value == f"{name} · version 2"
+    assert "aliases lifecycle" in " ".join(c.value for c in version_page.caption)
