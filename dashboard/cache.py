@@ -17,6 +17,8 @@ from dashboard.config import DEFAULT_CACHE_TTL_SECONDS, load_settings
 from dashboard.errors import ConfigurationError
 from dashboard.policy import Lifecycle, Policy, load_policy
 from dashboard.registry import (
+    ArtifactFile,
+    ArtifactStore,
     MetricPoint,
     ModelDetail,
     RegisteredModelRecord,
@@ -119,6 +121,17 @@ def metric_history(tracking_uri: str, run_id: str, key: str) -> list[MetricPoint
     return registry_service(tracking_uri).metric_history(run_id, key)
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Listing files…")
+def artifact_files(tracking_uri: str, store: ArtifactStore) -> list[ArtifactFile]:
+    return registry_service(tracking_uri).artifact_files(store)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Downloading…", max_entries=64)
+def artifact_bytes(tracking_uri: str, store: ArtifactStore, path: str) -> bytes:
+    """One file's bytes; callers check the path against artifact_files and the size cap."""
+    return registry_service(tracking_uri).read_artifact(store, path)
+
+
 def clear_model(tracking_uri: str, name: str) -> None:
     """Forget what a write to model `name` made stale; other models stay cached."""
     current = policy()
@@ -137,5 +150,7 @@ def clear_all() -> None:
         _model_detail,
         runs_for,
         metric_history,
+        artifact_files,
+        artifact_bytes,
     ):
         cached.clear()

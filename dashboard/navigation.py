@@ -22,6 +22,24 @@ def pages() -> dict[str, StreamlitPage]:
         "version": st.Page(
             PAGES_DIR / "version.py", title="Version", icon=":material/sell:", url_path="version"
         ),
+        "compare": st.Page(
+            PAGES_DIR / "compare.py",
+            title="Compare",
+            icon=":material/compare_arrows:",
+            url_path="compare",
+        ),
+        "lineage": st.Page(
+            PAGES_DIR / "lineage.py",
+            title="Lineage",
+            icon=":material/account_tree:",
+            url_path="lineage",
+        ),
+        "artifacts": st.Page(
+            PAGES_DIR / "artifacts.py",
+            title="Artifacts",
+            icon=":material/folder_open:",
+            url_path="artifacts",
+        ),
     }
 
 

@@ -6,6 +6,10 @@ disabled; the action itself reads the registry again and re-evaluates before it 
 
 from __future__ import annotations
 
+import io
+import json
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import actions, cache, lifecycle
@@ -282,3 +286,36 @@ def roll_back_panel(tracking_uri: str, detail: ModelDetail, runs: dict[str, RunR
                 seen=Seen(production_version=production.version, shows_production=True),
             )
         )
+
+
+# ----- artifact previews ----------------------------------------------------------------------
+
+
+def artifact_preview(path: str, kind: str | None, data: bytes) -> None:
+    """Show a file by its kind; markdown without HTML, SVG only as an image (no scripts run)."""
+    if kind is None:
+        st.info("No preview for this kind of file: download it.")
+        return
+    if kind == "image":
+        st.image(data, caption=path)
+        return
+    if kind == "svg":  # drawn through an <img> data URI, where scripts never run
+        st.image(data.decode("utf-8", errors="replace"), caption=path)
+        return
+    text = data.decode("utf-8", errors="replace")
+    if kind == "markdown":
+        st.markdown(text)
+    elif kind == "yaml":
+        st.code(text, language="yaml")
+    elif kind == "json":
+        try:
+            st.json(json.loads(text))
+        except json.JSONDecodeError:
+            st.code(text, language="json")
+    elif kind == "csv":
+        try:
+            st.dataframe(pd.read_csv(io.StringIO(text)), hide_index=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError):
+            st.code(text, language=None)
+    else:
+        st.code(text, language=None)

@@ -6,6 +6,7 @@ Nothing here imports Streamlit; `dashboard.cache` wraps these reads for the page
 from __future__ import annotations
 
 import os
+import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -101,6 +102,21 @@ class RunRecord:
     metrics_with_history: tuple[str, ...]
     tags: dict[str, str]
     datasets: tuple[DatasetRecord, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ArtifactFile:
+    path: str  # relative to the root of its store, "/"-separated
+    size: int | None
+
+
+@dataclass(frozen=True)
+class ArtifactStore:
+    """Where a version's files live: its logged model (MLflow 3) or its source run."""
+
+    kind: str  # "model" or "run"
+    owner_id: str  # the logged model id or the run id
+    root: str = ""  # folder inside the owner ("" for its top)
 
 
 @dataclass(frozen=True)
@@ -285,6 +301,44 @@ class RegistryService:
             history = self.client.get_metric_history(run_id, key)
         points = [MetricPoint(m.step, m.value, to_datetime(m.timestamp)) for m in history]
         return sorted(points, key=lambda point: (point.step, point.timestamp or 0))
+
+    # ----- artifacts ------------------------------------------------------------------------
+
+    def artifact_files(self, store: ArtifactStore) -> list[ArtifactFile]:
+        """Every file under a store, folders walked recursively (one request per folder)."""
+        files: list[ArtifactFile] = []
+        folders = [store.root or None]
+        while folders:
+            folder = folders.pop()
+            with self._mlflow_errors(f"listing the artifacts of {store.kind} {store.owner_id}"):
+                if store.kind == "model":
+                    entries = self.client.list_logged_model_artifacts(store.owner_id, folder)
+                else:
+                    entries = self.client.list_artifacts(store.owner_id, folder)
+            for entry in entries:
+                if entry.is_dir:
+                    folders.append(entry.path)
+                else:
+                    path = entry.path
+                    if store.root:
+                        path = path.removeprefix(store.root.rstrip("/") + "/")
+                    files.append(ArtifactFile(path, entry.file_size))
+        return sorted(files, key=lambda file: file.path)
+
+    def read_artifact(self, store: ArtifactStore, path: str) -> bytes:
+        """The bytes of one file; the caller has checked `path` against artifact_files."""
+        full_path = f"{store.root.rstrip('/')}/{path}" if store.root else path
+        with tempfile.TemporaryDirectory() as folder, self._mlflow_errors(f"downloading {path}"):
+            if store.kind == "model":
+                location = self.client.get_logged_model(store.owner_id).artifact_location
+                local = mlflow.artifacts.download_artifacts(
+                    artifact_uri=f"{location.rstrip('/')}/{full_path}",
+                    dst_path=folder,
+                    tracking_uri=self.tracking_uri,
+                )
+            else:
+                local = self.client.download_artifacts(store.owner_id, full_path, folder)
+            return Path(local).read_bytes()
 
     # ----- writes (called only by dashboard.actions and dashboard.backends) ------------------
 

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard import cache
+from dashboard import cache, lifecycle
+from dashboard.compare import Change, changes_frame
 from dashboard.config import Settings, load_settings
-from dashboard.registry import ModelVersionRecord, RegistryStatus
+from dashboard.registry import ModelDetail, ModelVersionRecord, RegistryStatus
 
 STAGE_COLORS = {"Production": "green", "Staging": "orange", "Archived": "gray", "None": "blue"}
 
@@ -64,6 +65,23 @@ def model_selector(names: Sequence[str]) -> str | None:
     return chosen
 
 
+def model_and_version(tracking_uri: str) -> tuple[ModelDetail, ModelVersionRecord]:
+    """Side-by-side model and version pickers bound to `?model=&version=`; stops the page
+    when there is nothing to pick. The version defaults to the production one."""
+    model_column, version_column = st.columns(2)
+    with model_column:
+        name = model_selector(cache.model_names(tracking_uri))
+    if name is None:
+        st.stop()
+    detail = cache.model_detail(tracking_uri, name)
+    production = lifecycle.production_version(detail.versions)
+    with version_column:
+        number = version_selector(detail.versions, production.version if production else None)
+    if number is None:
+        st.stop()
+    return detail, detail.version(number)
+
+
 def version_selector(versions: Sequence[ModelVersionRecord], default: int | None) -> int | None:
     """A version picker bound to `?version=`; `default` is used when the URL names none."""
     numbers = [v.version for v in versions]
@@ -93,6 +111,36 @@ def field_grid(fields: dict[str, str], columns: int = 3) -> None:
         with cells[position % columns]:
             st.caption(label)
             st.text(value)
+
+
+def versions_selector(numbers: Sequence[int], default: Sequence[int]) -> list[int]:
+    """A multi-version picker bound to `?versions=1,2,3`, with an "all versions" switch."""
+    requested = st.query_params.get("versions")
+    wanted = list(default)
+    if requested:
+        parsed = [int(part) for part in requested.split(",") if part.strip().isdigit()]
+        unknown = [n for n in parsed if n not in numbers]
+        if unknown or len(parsed) != len([p for p in requested.split(",") if p.strip()]):
+            st.error(f"Not versions of this model: {requested!r}. Pick them below.")
+        wanted = [n for n in parsed if n in numbers] or wanted
+    every = st.toggle(f"All {len(numbers)} versions", value=len(wanted) == len(numbers))
+    if every:
+        chosen = list(numbers)
+    else:
+        chosen = st.multiselect(
+            "Versions", numbers, default=wanted, format_func=lambda number: f"v{number}"
+        )
+    encoded = ",".join(str(n) for n in sorted(chosen))
+    if chosen and st.query_params.get("versions") != encoded:
+        st.query_params["versions"] = encoded
+    return chosen
+
+
+def changes_table(changes: Sequence[Change], old_label: str, new_label: str, empty: str) -> None:
+    if not changes:
+        st.caption(empty)
+        return
+    st.dataframe(changes_frame(changes, old_label, new_label), hide_index=True)
 
 
 def _version_label(version: ModelVersionRecord) -> str:

@@ -5,22 +5,12 @@ from urllib.parse import quote
 import plotly.express as px
 import streamlit as st
 
-from dashboard import cache, lifecycle, navigation, panels, tables, widgets
+from dashboard import cache, navigation, panels, tables, widgets
 from dashboard.config import public_base_url
 
 uri = widgets.page_setup()
-model_column, version_column = st.columns(2)
-with model_column:
-    name = widgets.model_selector(cache.model_names(uri))
-if name is None:
-    st.stop()
-detail = cache.model_detail(uri, name)
-production = lifecycle.production_version(detail.versions)
-with version_column:
-    number = widgets.version_selector(detail.versions, production.version if production else None)
-if number is None:
-    st.stop()
-version = detail.version(number)
+detail, version = widgets.model_and_version(uri)
+name, number = version.name, version.version
 run = cache.runs_for(uri, (version.run_id,)).get(version.run_id) if version.run_id else None
 
 st.title(f"{name} · version {version.version}")

@@ -75,9 +75,13 @@ def test_overview_flags_models_that_break_the_naming_convention(dashboard_env, c
 
 def test_pages_show_the_aliases_lifecycle_like_stages(dashboard_env, client, monkeypatch):
     monkeypatch.setenv("DASHBOARD_POLICY", str(ROOT / "policies" / "aliases.yaml"))
-    name = make_model(client, {"accuracy": 0.91, "tags": {"lifecycle.archived": "true"}},
-                      {"accuracy": 0.93, "aliases": ["production"]},
-                      {"accuracy": 0.94, "aliases": ["staging"]}, {"accuracy": 0.5})
+    name = make_model(
+        client,
+        {"accuracy": 0.91, "tags": {"lifecycle.archived": "true"}},
+        {"accuracy": 0.93, "aliases": ["production"]},
+        {"accuracy": 0.94, "aliases": ["staging"]},
+        {"accuracy": 0.5},
+    )
     overview = render().dataframe[0].value.set_index("Model")
     assert overview.loc[name, "Production"] == "v2"
     model_page = render("pages/model.py", model=name)
