@@ -1,8 +1,8 @@
 """Benchmark: the registry service's batched reads against the naive one-get_run-per-version way.
 
-Seeds a model with N versions (default 200) on a real `mlflow server` it starts itself, then
+Seeds a model with N versions (default 500) on a real `mlflow server` it starts itself, then
 measures, in one run, requests and seconds for both ways, under gunicorn and under MLflow's
-default uvicorn, and prints the ratios. Run: `make bench` or `python bench/fetch.py -n 500`.
+default uvicorn, and prints the ratios. Run: `make bench` or `python bench/fetch.py -n 200`.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def _timed(fetch: Callable[[str], int], uri: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--versions", type=int, default=200)
+    parser.add_argument("-n", "--versions", type=int, default=500)
     args = parser.parse_args()
     logging.getLogger("mlflow").setLevel(logging.WARNING)
     os.environ["MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT"] = "true"

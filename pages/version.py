@@ -5,7 +5,7 @@ from urllib.parse import quote
 import plotly.express as px
 import streamlit as st
 
-from dashboard import cache, navigation, panels, tables, widgets
+from dashboard import cache, lifecycle, navigation, panels, tables, widgets
 from dashboard.config import public_base_url
 
 uri = widgets.page_setup()
@@ -15,11 +15,32 @@ run = cache.runs_for(uri, (version.run_id,)).get(version.run_id) if version.run_
 
 st.title(f"{name} · version {version.version}")
 widgets.version_badges(version)
-st.page_link(
+links = st.columns(4)
+links[0].page_link(
     navigation.page("model"),
     label=f"All versions of {name}",
     icon=":material/arrow_back:",
     query_params={"model": name},
+)
+links[1].page_link(
+    navigation.page("lineage"),
+    label="Lineage",
+    icon=":material/account_tree:",
+    query_params={"model": name, "version": str(number)},
+)
+links[2].page_link(
+    navigation.page("artifacts"),
+    label="Files",
+    icon=":material/folder_open:",
+    query_params={"model": name, "version": str(number)},
+)
+production = lifecycle.production_version(detail.versions)
+compared = sorted({number, production.version if production else number})
+links[3].page_link(
+    navigation.page("compare"),
+    label="Compare with production",
+    icon=":material/compare_arrows:",
+    query_params={"model": name, "versions": ",".join(map(str, compared))},
 )
 
 # st.markdown escapes HTML unless told otherwise: the description is rendered as safe markdown.

@@ -16,6 +16,8 @@ BULK_MODEL = "bulk_model"
 BULK_VERSIONS = 200
 SMALL_MODEL = "small_model"
 SMALL_VERSIONS = 5
+HUGE_MODEL = "huge_model"
+HUGE_VERSIONS = 500
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +34,7 @@ def registry_uri(mlflow_server: MlflowServer) -> str:
     client = MlflowClient(mlflow_server.url, mlflow_server.url)
     register_synthetic_model(client, SMALL_MODEL, SMALL_VERSIONS)
     register_synthetic_model(client, BULK_MODEL, BULK_VERSIONS)
+    register_synthetic_model(client, HUGE_MODEL, HUGE_VERSIONS)
     return mlflow_server.url
 
 
