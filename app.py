@@ -14,6 +14,7 @@ st.set_page_config(page_title="Model registry", page_icon=":material/hub:", layo
 try:
     settings = load_settings()
     cache.policy()  # a bad policy file stops the app here, naming the line and the reason
+    cache.store()  # opens DASHBOARD_DB_URL and runs its migrations
 except DashboardError as error:
     st.error(str(error), icon=":material/error:")
     st.stop()

@@ -32,6 +32,7 @@ from dashboard.policy import (
     next_semantic_version,
 )
 from dashboard.registry import ModelDetail, ModelVersionRecord, RegistryService, RunRecord
+from dashboard.store import AuditEvent
 
 ROLLBACK_REASON_TAG = "rollback_reason"
 ROLLBACK_FROM_TAG = "rollback_from"
@@ -44,6 +45,8 @@ class ActionContext:
     actor: str
     # Called with the model's name after a write, to clear the cached reads it made stale.
     on_change: Callable[[str], None] = field(default=lambda model: None)
+    # Receives the one audit event of every action, refused ones included (store.record).
+    audit: Callable[[AuditEvent], object] | None = None
 
     @property
     def backend(self) -> LifecycleBackend:
@@ -97,7 +100,7 @@ def set_tag(ctx: ActionContext, model: str, version: int, key: str, value: str) 
         ctx.registry.set_version_tag(model, version, key, value)
         return f"Tag {key!r} of {model} v{version} set to {value!r}."
 
-    return _run(ctx, model, version, SetTag(key, value), None, write)
+    return _run(ctx, "set_tag", model, version, SetTag(key, value), None, write)
 
 
 def delete_tag(ctx: ActionContext, model: str, version: int, key: str) -> ActionResult:
@@ -105,7 +108,7 @@ def delete_tag(ctx: ActionContext, model: str, version: int, key: str) -> Action
         ctx.registry.delete_version_tag(model, version, key)
         return f"Tag {key!r} removed from {model} v{version}."
 
-    return _run(ctx, model, version, DeleteTag(key), None, write)
+    return _run(ctx, "delete_tag", model, version, DeleteTag(key), None, write)
 
 
 def set_alias(ctx: ActionContext, model: str, version: int, alias: str) -> ActionResult:
@@ -115,7 +118,7 @@ def set_alias(ctx: ActionContext, model: str, version: int, alias: str) -> Actio
         moved = f" (moved from v{previous})" if previous not in (None, version) else ""
         return f"@{alias} of {model} now points to v{version}{moved}."
 
-    return _run(ctx, model, version, SetAlias(alias), None, write)
+    return _run(ctx, "set_alias", model, version, SetAlias(alias), None, write)
 
 
 def remove_alias(ctx: ActionContext, model: str, version: int, alias: str) -> ActionResult:
@@ -123,7 +126,7 @@ def remove_alias(ctx: ActionContext, model: str, version: int, alias: str) -> Ac
         ctx.registry.delete_alias(model, alias)
         return f"@{alias} removed from {model} v{version}."
 
-    return _run(ctx, model, version, RemoveAlias(alias), None, write)
+    return _run(ctx, "remove_alias", model, version, RemoveAlias(alias), None, write)
 
 
 def edit_description(ctx: ActionContext, model: str, version: int, text: str) -> ActionResult:
@@ -131,7 +134,7 @@ def edit_description(ctx: ActionContext, model: str, version: int, text: str) ->
         ctx.registry.update_description(model, version, text)
         return f"Description of {model} v{version} saved."
 
-    return _run(ctx, model, version, EditDescription(text), None, write)
+    return _run(ctx, "edit_description", model, version, EditDescription(text), None, write)
 
 
 def bump_version(ctx: ActionContext, model: str, version: int, part: str) -> ActionResult:
@@ -145,7 +148,7 @@ def bump_version(ctx: ActionContext, model: str, version: int, part: str) -> Act
         ctx.registry.set_version_tag(model, version, "author", ctx.actor)
         return f"{model} v{version} is release {release} ({part} bump)."
 
-    return _run(ctx, model, version, BumpVersion(part), None, write)
+    return _run(ctx, "bump_version", model, version, BumpVersion(part), None, write)
 
 
 def transition(
@@ -164,7 +167,10 @@ def transition(
             ctx.registry.set_version_tag(model, version, PRODUCTION_AT_TAG, _now())
         return f"{model} v{version} moved from {facts.stage} to {target}."
 
-    return _run(ctx, model, version, Transition(target, reason), seen, write)
+    action_name = "archive" if target == "Archived" else "transition"
+    return _run(
+        ctx, action_name, model, version, Transition(target, reason), seen, write, reason=reason
+    )
 
 
 def archive(
@@ -186,14 +192,14 @@ def roll_back(
     try:
         detail = _read(ctx, model)
     except DashboardError as error:
-        return ActionResult("refused", str(error))
+        return _audited(
+            ctx, "roll_back", model, target_version, reason, ActionResult("refused", str(error))
+        )
     current = lifecycle.production_version(detail.versions)
     target_number = target_version or previous_production(detail.versions, current)
     if target_number is None:
-        return ActionResult(
-            "refused",
-            f"{model} has no earlier production version to roll back to: choose a version.",
-        )
+        message = f"{model} has no earlier production version to roll back to: choose a version."
+        return _audited(ctx, "roll_back", model, None, reason, ActionResult("refused", message))
     current_facts = _facts(ctx, detail, current.version) if current else None
 
     def write(detail: ModelDetail, facts: VersionFacts) -> str:
@@ -206,7 +212,15 @@ def roll_back(
         )
 
     return _run(
-        ctx, model, target_number, Rollback(current_facts, reason), seen, write, detail=detail
+        ctx,
+        "roll_back",
+        model,
+        target_number,
+        Rollback(current_facts, reason),
+        seen,
+        write,
+        detail=detail,
+        reason=reason,
     )
 
 
@@ -286,31 +300,83 @@ class _RollbackSteps:
 
 def _run(
     ctx: ActionContext,
+    name: str,
     model: str,
     version: int,
     action: Action,
     seen: Seen | None,
     write: Callable[[ModelDetail, VersionFacts], str],
     detail: ModelDetail | None = None,
+    reason: str = "",
 ) -> ActionResult:
+    """Read, check staleness and policy, write, clear caches, and audit: the one exit of
+    every action, so each records exactly one event."""
+    before = None
     try:
         detail = detail or _read(ctx, model)
+        before = _state(detail, version)
         facts = _facts(ctx, detail, version)
     except DashboardError as error:
-        return ActionResult("refused", str(error))
+        return _audited(
+            ctx, name, model, version, reason, ActionResult("refused", str(error)), before
+        )
     stale = _stale(detail, facts, seen)
     if stale:
-        return ActionResult("refused", stale)
+        return _audited(ctx, name, model, version, reason, ActionResult("refused", stale), before)
     checklist = evaluate(ctx.policy, facts, action, ctx.actor)
     if not checklist.passed:
-        return ActionResult("refused", checklist.summary(), checklist)
+        result = ActionResult("refused", checklist.summary(), checklist)
+        return _audited(ctx, name, model, version, reason, result, before)
     try:
-        message = write(detail, facts)
+        result = ActionResult("done", write(detail, facts), checklist)
     except DashboardError as error:
-        ctx.on_change(model)
-        return ActionResult("failed", str(error), checklist)
+        result = ActionResult("failed", str(error), checklist)
     ctx.on_change(model)
-    return ActionResult("done", message, checklist)
+    try:
+        after = _state(_read(ctx, model), version)
+    except DashboardError:
+        after = None  # the registry stopped answering after the write; the event says so
+    return _audited(ctx, name, model, version, reason, result, before, after)
+
+
+def _state(detail: ModelDetail, version: int) -> dict[str, object]:
+    """What an audit event records of a model before and after an action."""
+    record = detail.version(version)
+    production = lifecycle.production_version(detail.versions)
+    return {
+        "version": version, "stage": record.stage, "aliases": list(record.aliases),
+        "tags": dict(record.tags), "description": record.description,
+        "production_version": production.version if production else None,
+    }  # fmt: skip
+
+
+def _audited(
+    ctx: ActionContext,
+    name: str,
+    model: str,
+    version: int | None,
+    reason: str,
+    result: ActionResult,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> ActionResult:
+    """Record the action's one audit event; a store that fails is said in the result."""
+    if ctx.audit is None:
+        return result
+    event = AuditEvent(
+        actor=ctx.actor, action=name, model=model, version=version, outcome=result.outcome,
+        before=before, after=after, reason=reason,
+        checklist=[{"rule": c.rule, "passed": c.passed, "detail": c.detail}
+                   for c in result.checklist.checks],
+        error="" if result.done else result.message,
+    )  # fmt: skip
+    try:
+        ctx.audit(event)
+    except DashboardError as error:
+        return ActionResult(
+            result.outcome, f"{result.message} (Not audited: {error})", result.checklist
+        )
+    return result
 
 
 def _read(ctx: ActionContext, model: str) -> ModelDetail:

@@ -27,6 +27,7 @@ from dashboard.registry import (
     RunRecord,
     registry_status,
 )
+from dashboard.store import Store, open_store
 from dashboard.summaries import ModelSummary
 
 
@@ -66,13 +67,25 @@ def policy() -> Policy:
     return _policy(str(path), modified)
 
 
+@st.cache_resource(show_spinner="Opening the dashboard's database…")
+def _store(db_url: str) -> Store:
+    return open_store(db_url)
+
+
+def store() -> Store:
+    """The audit store at DASHBOARD_DB_URL, migrated to the latest schema on first use."""
+    return _store(load_settings().db_url)
+
+
 def action_context(tracking_uri: str) -> ActionContext:
-    """What an action needs: the service, the policy, who acts, and which cache to clear."""
+    """What an action needs: the service, the policy, who acts, which cache to clear, and
+    where its audit event goes."""
     return ActionContext(
         registry=registry_service(tracking_uri),
         policy=policy(),
         actor=load_settings().actor,
         on_change=lambda model: clear_model(tracking_uri, model),
+        audit=store().record,
     )
 
 

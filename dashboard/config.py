@@ -26,6 +26,12 @@ def demo_tracking_uri() -> str:
     return f"sqlite:///{demo_dir() / 'mlflow.db'}"
 
 
+def default_db_url() -> str:
+    """The approvals/audit store beside the demo registry (its folder is created)."""
+    demo_dir().mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{demo_dir() / 'dashboard.db'}"
+
+
 @dataclass(frozen=True)
 class Settings:
     tracking_uri: str
@@ -33,6 +39,7 @@ class Settings:
     demo_mode: bool
     policy_path: Path
     actor: str
+    db_url: str
 
     @property
     def masked_tracking_uri(self) -> str:
@@ -48,6 +55,7 @@ def load_settings() -> Settings:
         demo_mode=not explicit_uri,
         policy_path=Path(os.environ.get("DASHBOARD_POLICY", "").strip() or DEFAULT_POLICY),
         actor=os.environ.get("DASHBOARD_ACTOR", "").strip() or getpass.getuser(),
+        db_url=os.environ.get("DASHBOARD_DB_URL", "").strip() or default_db_url(),
     )
 
 

@@ -40,6 +40,9 @@ def pages() -> dict[str, StreamlitPage]:
             icon=":material/folder_open:",
             url_path="artifacts",
         ),
+        "audit": st.Page(
+            PAGES_DIR / "audit.py", title="Audit", icon=":material/history:", url_path="audit"
+        ),
     }
 
 

@@ -3,7 +3,8 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboard import cache, lifecycle, navigation, panels, tables, widgets
+from dashboard import audit_view, cache, lifecycle, navigation, panels, tables, widgets
+from dashboard.store import AuditFilter
 
 uri = widgets.page_setup()
 with st.columns(2)[0]:
@@ -95,6 +96,23 @@ if key_metric and frame[key_metric].notna().any():
     st.plotly_chart(figure)
 
 panels.roll_back_panel(uri, detail, runs)
+
+st.subheader("Recent actions")
+recent = cache.store().events(AuditFilter(models=[name], limit=20))
+if recent:
+    st.dataframe(
+        audit_view.events_frame(recent).drop(columns=["Model"]),
+        hide_index=True,
+        column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+    )
+    st.page_link(
+        navigation.page("audit"),
+        label="Full audit trail of this model",
+        icon=":material/history:",
+        query_params={"model": name},
+    )
+else:
+    st.caption("No action has been taken on this model through the dashboard yet.")
 
 st.subheader("Version history")
 st.caption(

@@ -10,7 +10,13 @@ import streamlit as st
 from mlflow.tracking import MlflowClient
 
 from dashboard import demo
-from tests.servers import MlflowServer, register_synthetic_model, start_mlflow_server, stop
+from tests.servers import (
+    MlflowServer,
+    register_synthetic_model,
+    start_mlflow_server,
+    start_postgres,
+    stop,
+)
 
 BULK_MODEL = "bulk_model"
 BULK_VERSIONS = 200
@@ -52,10 +58,19 @@ def fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture
-def dashboard_env(registry_uri: str, monkeypatch, fresh_cache) -> str:
-    """Point the dashboard at the seeded server, as a user would with MLFLOW_TRACKING_URI."""
+def dashboard_env(registry_uri: str, monkeypatch, fresh_cache, tmp_path) -> str:
+    """Point the dashboard at the seeded server, as a user would with MLFLOW_TRACKING_URI,
+    with an audit store of its own."""
     monkeypatch.setenv("MLFLOW_TRACKING_URI", registry_uri)
+    monkeypatch.setenv("DASHBOARD_DB_URL", f"sqlite:///{tmp_path / 'dashboard.db'}")
     return registry_uri
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    url, stop_cluster = start_postgres()
+    yield url
+    stop_cluster()
 
 
 def pytest_configure(config) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,10 +77,6 @@ class MlflowServer:
                 return count
             count = again
 
-    def logged_paths(self, since: int) -> list[str]:
-        lines = self.access_log.read_text().splitlines()[since:]
-        return [line.split('"')[1] if '"' in line else line for line in lines]
-
 
 def start_mlflow_server(folder: Path, gunicorn: bool = True) -> MlflowServer:
     """`mlflow server` with a SQLite store and local artifacts, without the job runner.
@@ -128,3 +128,44 @@ def register_synthetic_model(client: MlflowClient, name: str, count: int) -> Non
             tags={"semantic_version": f"v1.{number - 1}.0"},
         )
     client.set_registered_model_alias(name, "champion", str(count))
+
+
+def start_postgres() -> tuple[str, Callable[[], None]]:
+    """A private PostgreSQL cluster in a temporary folder on a free loopback port.
+
+    Returns the server's base URL (no database) and a function that stops it and removes the
+    folder. The server binaries are Debian's; as root, they run as the `postgres` user.
+    """
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise RuntimeError("PostgreSQL server binaries are missing: apt-get install postgresql")
+    binaries = Path(found[-1]).parent
+    folder = Path(tempfile.mkdtemp(prefix="pg-"))
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    data, port = folder / "data", free_port()
+
+    def run(*command: str) -> None:
+        subprocess.run([*as_postgres, *command], check=True, capture_output=True, text=True)
+
+    run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync")
+    options = f"-p {port} -h 127.0.0.1 -k {folder} -c fsync=off -c full_page_writes=off"
+    run(
+        str(binaries / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(folder / "log"),
+        "-w",
+        "start",
+    )
+
+    def stop_cluster() -> None:
+        run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+    return f"postgresql+psycopg2://postgres@127.0.0.1:{port}", stop_cluster

@@ -1,0 +1,64 @@
+"""Pure shaping of audit events into the tables the audit page and model page draw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from dashboard.store import AuditEvent
+
+COLUMNS = [
+    "When",
+    "Actor",
+    "Action",
+    "Model",
+    "Version",
+    "Outcome",
+    "Reason",
+    "Change",
+    "Policy",
+    "Error",
+]
+
+
+def change_summary(event: AuditEvent) -> str:
+    """What the action changed, in a few words (stage, aliases, tags, description)."""
+    before, after = event.before or {}, event.after or {}
+    if not before or not after:
+        return ""
+    parts = []
+    if before.get("stage") != after.get("stage"):
+        parts.append(f"stage {before.get('stage')} → {after.get('stage')}")
+    if before.get("production_version") != after.get("production_version"):
+        parts.append(
+            f"production v{before.get('production_version')} → v{after.get('production_version')}"
+        )
+    old_aliases, new_aliases = set(before.get("aliases", [])), set(after.get("aliases", []))
+    parts += [f"+@{a}" for a in sorted(new_aliases - old_aliases)]
+    parts += [f"-@{a}" for a in sorted(old_aliases - new_aliases)]
+    old_tags, new_tags = before.get("tags", {}), after.get("tags", {})
+    for key in sorted(set(old_tags) | set(new_tags)):
+        if old_tags.get(key) != new_tags.get(key):
+            parts.append(f"tag {key}: {old_tags.get(key, '∅')} → {new_tags.get(key, '∅')}")
+    if before.get("description") != after.get("description"):
+        parts.append("description edited")
+    return "; ".join(parts)
+
+
+def policy_summary(event: AuditEvent) -> str:
+    failed = [check["detail"] for check in event.checklist if not check.get("passed")]
+    if failed:
+        return "failed: " + "; ".join(failed)
+    return f"{len(event.checklist)} rules passed" if event.checklist else ""
+
+
+def events_frame(events: Sequence[AuditEvent]) -> pd.DataFrame:
+    rows = [
+        {"When": event.at, "Actor": event.actor, "Action": event.action, "Model": event.model,
+         "Version": event.version, "Outcome": event.outcome, "Reason": event.reason,
+         "Change": change_summary(event), "Policy": policy_summary(event),
+         "Error": event.error}
+        for event in events
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS)
