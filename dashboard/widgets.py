@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard import cache, lifecycle
+from dashboard import cache, lifecycle, navigation
 from dashboard.compare import Change, changes_frame
 from dashboard.config import Settings, load_settings
 from dashboard.registry import ModelDetail, ModelVersionRecord, RegistryStatus
@@ -65,21 +65,48 @@ def model_selector(names: Sequence[str]) -> str | None:
     return chosen
 
 
+def model_picker(tracking_uri: str, column=None) -> ModelDetail:
+    """The model picker (in `column`, else the left half of the page) and the chosen model's
+    versions; stops the page when the registry has no model."""
+    with column or st.columns(2)[0]:
+        name = model_selector(cache.model_names(tracking_uri))
+    if name is None:
+        st.stop()
+    return cache.model_detail(tracking_uri, name)
+
+
 def model_and_version(tracking_uri: str) -> tuple[ModelDetail, ModelVersionRecord]:
     """Side-by-side model and version pickers bound to `?model=&version=`; stops the page
     when there is nothing to pick. The version defaults to the production one."""
     model_column, version_column = st.columns(2)
-    with model_column:
-        name = model_selector(cache.model_names(tracking_uri))
-    if name is None:
-        st.stop()
-    detail = cache.model_detail(tracking_uri, name)
+    detail = model_picker(tracking_uri, model_column)
     production = lifecycle.production_version(detail.versions)
     with version_column:
         number = version_selector(detail.versions, production.version if production else None)
     if number is None:
         st.stop()
     return detail, detail.version(number)
+
+
+def table_opening_a_page(
+    frame,
+    column_config: dict,
+    page: str,
+    link_column: str,
+    query: Callable[[object], dict[str, str]],
+) -> None:
+    """A table whose selected row opens `page` with the query string `query(value)` built from
+    the row's `link_column`."""
+    selection = st.dataframe(
+        frame,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config=column_config,
+    )
+    if selection.selection.rows:
+        value = frame.iloc[selection.selection.rows[0]][link_column]
+        st.switch_page(navigation.page(page), query_params=query(value))
 
 
 def version_selector(versions: Sequence[ModelVersionRecord], default: int | None) -> int | None:

@@ -8,11 +8,8 @@ from dashboard import artifacts, cache, compare, lifecycle, widgets
 HISTORY_VERSIONS_MAX = 10
 
 uri = widgets.page_setup()
-with st.columns(2)[0]:
-    name = widgets.model_selector(cache.model_names(uri))
-if name is None:
-    st.stop()
-detail = cache.model_detail(uri, name)
+detail = widgets.model_picker(uri)
+name = detail.model.name
 numbers = [v.version for v in detail.versions]  # newest first
 chosen = widgets.versions_selector(numbers, default=numbers[:10])
 if not chosen:

@@ -7,12 +7,8 @@ from dashboard import audit_view, cache, lifecycle, navigation, panels, tables, 
 from dashboard.store import AuditFilter
 
 uri = widgets.page_setup()
-with st.columns(2)[0]:
-    name = widgets.model_selector(cache.model_names(uri))
-if name is None:
-    st.stop()
-
-detail = cache.model_detail(uri, name)
+detail = widgets.model_picker(uri)
+name = detail.model.name
 versions = detail.versions
 runs = cache.runs_for(uri, tuple(sorted({v.run_id for v in versions if v.run_id})))
 production = lifecycle.production_version(versions)
@@ -59,21 +55,18 @@ metrics = tables.metric_columns(key_metric, runs.values())
 frame = tables.versions_frame(versions, runs, metrics)
 st.subheader("Versions")
 st.caption("Select a row to open the version.")
-selection = st.dataframe(
+widgets.table_opening_a_page(
     frame,
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="single-row",
-    column_config={
+    {
         "Version": st.column_config.NumberColumn(format="v%d"),
         "Created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         **{metric: st.column_config.NumberColumn(format="%.4f") for metric in metrics},
     },
+    "version",
+    "Version",
+    lambda number: {"model": name, "version": str(number)},
 )
-if selection.selection.rows:
-    chosen = int(frame.iloc[selection.selection.rows[0]]["Version"])
-    st.switch_page(navigation.page("version"), query_params={"model": name, "version": str(chosen)})
 
 if key_metric and frame[key_metric].notna().any():
     chart_frame = frame.dropna(subset=[key_metric]).sort_values("Version")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import cache, navigation, panels, summaries, tables, widgets
+from dashboard import cache, panels, summaries, tables, widgets
 
 uri = widgets.page_setup()
 st.title("Model registry")
@@ -41,17 +41,14 @@ else:
         )
     frame = tables.overview_frame(shown)
     st.caption(f"{len(shown)} of {len(models)} models. Select a row to open the model.")
-    selection = st.dataframe(
+    widgets.table_opening_a_page(
         frame,
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
+        {
             "Value": st.column_config.NumberColumn(format="%.4f"),
             "Last update": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
             "Versions": st.column_config.NumberColumn(format="%d"),
         },
+        "model",
+        "Model",
+        lambda model: {"model": model},
     )
-    if selection.selection.rows:
-        chosen = frame.iloc[selection.selection.rows[0]]["Model"]
-        st.switch_page(navigation.page("model"), query_params={"model": chosen})
