@@ -23,6 +23,7 @@ from dashboard.policy import (
     EditDescription,
     Policy,
     RemoveAlias,
+    RequestTransition,
     Rollback,
     SetAlias,
     SetTag,
@@ -32,10 +33,14 @@ from dashboard.policy import (
     next_semantic_version,
 )
 from dashboard.registry import ModelDetail, ModelVersionRecord, RegistryService, RunRecord
-from dashboard.store import AuditEvent
+from dashboard.store import AuditEvent, PromotionRequest, Store
 
 ROLLBACK_REASON_TAG = "rollback_reason"
 ROLLBACK_FROM_TAG = "rollback_from"
+
+
+class Refused(DashboardError):
+    """Raised by an action's write step to refuse without having changed anything."""
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,9 @@ class ActionContext:
     actor: str
     # Called with the model's name after a write, to clear the cached reads it made stale.
     on_change: Callable[[str], None] = field(default=lambda model: None)
-    # Receives the one audit event of every action, refused ones included (store.record).
-    audit: Callable[[AuditEvent], object] | None = None
+    # The dashboard's store: every action's one audit event goes there, refused ones
+    # included, and approvals keep their requests there. None: no audit (unit use only).
+    store: Store | None = None
 
     @property
     def backend(self) -> LifecycleBackend:
@@ -329,6 +335,8 @@ def _run(
         return _audited(ctx, name, model, version, reason, result, before)
     try:
         result = ActionResult("done", write(detail, facts), checklist)
+    except Refused as refusal:
+        result = ActionResult("refused", str(refusal), checklist)
     except DashboardError as error:
         result = ActionResult("failed", str(error), checklist)
     ctx.on_change(model)
@@ -361,17 +369,16 @@ def _audited(
     after: dict | None = None,
 ) -> ActionResult:
     """Record the action's one audit event; a store that fails is said in the result."""
-    if ctx.audit is None:
+    if ctx.store is None:
         return result
     event = AuditEvent(
         actor=ctx.actor, action=name, model=model, version=version, outcome=result.outcome,
         before=before, after=after, reason=reason,
-        checklist=[{"rule": c.rule, "passed": c.passed, "detail": c.detail}
-                   for c in result.checklist.checks],
+        checklist=_checks(result.checklist),
         error="" if result.done else result.message,
     )  # fmt: skip
     try:
-        ctx.audit(event)
+        ctx.store.record(event)
     except DashboardError as error:
         return ActionResult(
             result.outcome, f"{result.message} (Not audited: {error})", result.checklist
@@ -417,3 +424,229 @@ def _now() -> str:
 
 def _today() -> str:
     return datetime.now(UTC).date().isoformat()
+
+
+# ----- approvals ------------------------------------------------------------------------------
+
+APPROVAL_TAG = "approval."
+
+
+def request_promotion(
+    ctx: ActionContext,
+    model: str,
+    version: int,
+    target: str,
+    reason: str = "",
+    seen: Seen | None = None,
+) -> ActionResult:
+    """File a request for a transition the policy says needs approval. The full checklist of
+    the moment is kept with it; a reviewer's approval re-evaluates it."""
+
+    def write(detail: ModelDetail, facts: VersionFacts) -> str:
+        store = _require_store(ctx)
+        if store.requests(statuses=["pending"], model=model, version=version):
+            raise Refused(f"{model} v{version} already has a pending request.")
+        now = evaluate(ctx.policy, facts, Transition(target, reason), ctx.actor)
+        request_id = store.create_request(
+            model, version, facts.stage, target, ctx.actor, reason, _checks(now)
+        )
+        _mirror(
+            ctx,
+            model,
+            version,
+            {
+                "request_id": str(request_id),
+                "status": "pending",
+                "requested_by": ctx.actor,
+                "requested_to": target,
+            },
+        )
+        return (
+            f"Request #{request_id} filed: {model} v{version} {facts.stage} -> {target}, "
+            "waiting for a reviewer."
+        )
+
+    return _run(
+        ctx,
+        "request",
+        model,
+        version,
+        RequestTransition(target, reason),
+        seen,
+        write,
+        reason=reason,
+    )
+
+
+def approve(ctx: ActionContext, request_id: int, comment: str = "") -> ActionResult:
+    """Approve a pending request and execute its transition, if the policy passes now and the
+    approver did not file it. Two approvals at once execute it once."""
+    request, refusal = _decidable(ctx, request_id, "approve")
+    if refusal:
+        return refusal
+
+    def write(detail: ModelDetail, facts: VersionFacts) -> str:
+        store = _require_store(ctx)
+        checklist = evaluate(
+            ctx.policy,
+            facts,
+            Transition(request.to_stage, request.reason, approved=True),
+            ctx.actor,
+        )
+        if not store.move_request(
+            request_id,
+            "pending",
+            "approved",
+            reviewer=ctx.actor,
+            comment=comment or None,
+            decided_at=_moment(),
+            checklist_at_decision=_checks(checklist),
+        ):
+            raise Refused(f"Request #{request_id} was decided by someone else meanwhile.")
+        try:
+            ctx.backend.move(ctx.registry, detail, request.version, request.to_stage)
+            if request.to_stage == "Production":
+                ctx.registry.set_version_tag(
+                    request.model, request.version, PRODUCTION_AT_TAG, _now()
+                )
+        except DashboardError as error:
+            store.move_request(request_id, "approved", "failed", error=str(error))
+            _mirror(ctx, request.model, request.version, {"status": "failed"})
+            raise
+        store.move_request(request_id, "approved", "executed")
+        _mirror(
+            ctx,
+            request.model,
+            request.version,
+            {"status": "executed", "approved_by": ctx.actor, "approved_at": _now()},
+        )
+        return (
+            f"Request #{request_id} approved: {request.model} v{request.version} moved "
+            f"from {request.from_stage} to {request.to_stage}."
+        )
+
+    action = Transition(request.to_stage, request.reason, approved=True)
+    result = _run(
+        ctx,
+        "approve",
+        request.model,
+        request.version,
+        action,
+        Seen(stage=request.from_stage),
+        write,
+        reason=comment,
+    )
+    if result.outcome == "refused" and result.checklist.checks:
+        _require_store(ctx).note_decision_checklist(request_id, _checks(result.checklist))
+    return result
+
+
+def reject(ctx: ActionContext, request_id: int, comment: str) -> ActionResult:
+    request, refusal = _decidable(ctx, request_id, "reject")
+    if refusal:
+        return refusal
+    if not comment.strip():
+        return _audited(
+            ctx,
+            "reject",
+            request.model,
+            request.version,
+            comment,
+            ActionResult("refused", "Say why the request is rejected."),
+        )
+    if not _require_store(ctx).move_request(
+        request_id, "pending", "rejected", reviewer=ctx.actor, comment=comment, decided_at=_moment()
+    ):
+        return _audited(
+            ctx,
+            "reject",
+            request.model,
+            request.version,
+            comment,
+            ActionResult(
+                "refused", f"Request #{request_id} was decided by someone else meanwhile."
+            ),
+        )
+    _mirror(ctx, request.model, request.version, {"status": "rejected", "rejected_by": ctx.actor})
+    ctx.on_change(request.model)
+    return _audited(
+        ctx,
+        "reject",
+        request.model,
+        request.version,
+        comment,
+        ActionResult("done", f"Request #{request_id} rejected."),
+    )
+
+
+def cancel(ctx: ActionContext, request_id: int) -> ActionResult:
+    """The requester withdraws their own pending request."""
+    store = _require_store(ctx)
+    request = store.request(request_id)
+    if request is None:
+        return _audited(
+            ctx,
+            "cancel",
+            None,
+            None,
+            "",
+            ActionResult("refused", f"There is no request #{request_id}."),
+        )
+    if request.requester != ctx.actor:
+        message = f"Only {request.requester}, who filed request #{request_id}, can cancel it."
+    elif not store.move_request(request_id, "pending", "cancelled", decided_at=_moment()):
+        message = f"Request #{request_id} is no longer pending."
+    else:
+        _mirror(ctx, request.model, request.version, {"status": "cancelled"})
+        ctx.on_change(request.model)
+        return _audited(
+            ctx,
+            "cancel",
+            request.model,
+            request.version,
+            "",
+            ActionResult("done", f"Request #{request_id} cancelled."),
+        )
+    return _audited(
+        ctx, "cancel", request.model, request.version, "", ActionResult("refused", message)
+    )
+
+
+def _decidable(
+    ctx: ActionContext, request_id: int, name: str
+) -> tuple[PromotionRequest | None, ActionResult | None]:
+    """The pending request a reviewer may decide, or the audited refusal saying why not."""
+    request = _require_store(ctx).request(request_id)
+    if request is None:
+        message = f"There is no request #{request_id}."
+    elif request.status != "pending":
+        message = f"Request #{request_id} is already {request.status}."
+    elif request.requester == ctx.actor:
+        message = (
+            f"You filed request #{request_id}: separation of duties needs another "
+            "reviewer to decide it."
+        )
+    else:
+        return request, None
+    model, version = (request.model, request.version) if request else (None, None)
+    return request, _audited(ctx, name, model, version, "", ActionResult("refused", message))
+
+
+def _require_store(ctx: ActionContext) -> Store:
+    if ctx.store is None:
+        raise Refused("Approvals need the dashboard's database (DASHBOARD_DB_URL).")
+    return ctx.store
+
+
+def _mirror(ctx: ActionContext, model: str, version: int, values: dict[str, str]) -> None:
+    """Copy an approval step onto `approval.*` version tags, for tools that only read MLflow."""
+    for key, value in values.items():
+        ctx.registry.set_version_tag(model, version, f"{APPROVAL_TAG}{key}", value)
+
+
+def _checks(checklist: Checklist) -> list[dict[str, object]]:
+    return [{"rule": c.rule, "passed": c.passed, "detail": c.detail} for c in checklist.checks]
+
+
+def _moment() -> datetime:
+    return datetime.now(UTC)

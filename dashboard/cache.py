@@ -85,7 +85,7 @@ def action_context(tracking_uri: str) -> ActionContext:
         policy=policy(),
         actor=load_settings().actor,
         on_change=lambda model: clear_model(tracking_uri, model),
-        audit=store().record,
+        store=store(),
     )
 
 

@@ -495,6 +495,14 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class RequestTransition:
+    """Filing a request for a transition that needs a reviewer's approval."""
+
+    target: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Rollback:
     current: VersionFacts | None  # the version in production now (None: nothing is)
     reason: str
@@ -541,6 +549,7 @@ Action = (
     | RemoveAlias
     | EditDescription
     | BumpVersion
+    | RequestTransition
 )
 
 
@@ -555,6 +564,8 @@ def evaluate(policy: Policy, facts: VersionFacts, action: Action, actor: str) ->
     ]
     if isinstance(action, Transition):
         checks += _transition_checks(policy, facts, action)
+    elif isinstance(action, RequestTransition):
+        checks += _request_checks(policy, facts, action)
     elif isinstance(action, Rollback):
         checks += _rollback_checks(facts, action)
     elif isinstance(action, SetTag):
@@ -646,6 +657,31 @@ def _transition_checks(policy: Policy, facts: VersionFacts, action: Transition) 
                 "approval",
                 action.approved,
                 "approved by a reviewer" if action.approved else "needs approval by a reviewer",
+            )
+        )
+    return checks
+
+
+def _request_checks(policy: Policy, facts: VersionFacts, action: RequestTransition) -> list:
+    """A request may be filed for a listed transition that needs approval; the other rules
+    are evaluated again when a reviewer approves."""
+    rule = policy.transition(facts.stage, action.target)
+    if rule is None or not rule.approval_required:
+        return [
+            Check(
+                "approval needed",
+                False,
+                f"{facts.stage} -> {action.target} needs no approval: move the version directly",
+            )
+        ]
+    checks = [Check("approval needed", True, f"{facts.stage} -> {action.target} needs approval")]
+    if rule.reason_required:
+        given = bool(action.reason.strip())
+        checks.append(
+            Check(
+                "reason",
+                given,
+                "a reason is given" if given else "a reason is required for this transition",
             )
         )
     return checks

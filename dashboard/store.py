@@ -1,4 +1,4 @@
-"""The dashboard's own SQL store (SQLAlchemy): the append-only audit trail.
+"""The dashboard's own SQL store (SQLAlchemy): the append-only audit trail and promotion requests.
 
 The schema is owned by Alembic migrations (dashboard/migrations), run by `open_store` on start.
 The repository offers `record` and `events` only: nothing here updates or deletes an event,
@@ -41,6 +41,46 @@ audit_events = sa.Table(
     sa.Column("outcome", sa.String(20), nullable=False, index=True),
     sa.Column("error", sa.Text, nullable=True),
 )
+
+REQUEST_STATUSES = ("pending", "approved", "rejected", "executed", "failed", "cancelled")
+promotion_requests = sa.Table(
+    "promotion_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("model", sa.String(500), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("from_stage", sa.String(20), nullable=False),
+    sa.Column("to_stage", sa.String(20), nullable=False),
+    sa.Column("requester", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("reviewer", sa.String(200), nullable=True),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("checklist_at_request", sa.Text, nullable=True),
+    sa.Column("checklist_at_decision", sa.Text, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+)
+
+
+@dataclass(frozen=True)
+class PromotionRequest:
+    id: int
+    model: str
+    version: int
+    from_stage: str
+    to_stage: str
+    requester: str
+    reason: str
+    status: str
+    reviewer: str | None
+    comment: str
+    created_at: datetime
+    decided_at: datetime | None
+    checklist_at_request: list[dict[str, Any]]
+    checklist_at_decision: list[dict[str, Any]]
+    error: str
 
 
 @dataclass(frozen=True)
@@ -115,6 +155,84 @@ class Store:
         with self._errors("reading the audit trail"), self.engine.connect() as connection:
             return [value for (value,) in connection.execute(query)]
 
+    # ----- promotion requests -----------------------------------------------------------
+
+    def create_request(
+        self,
+        model: str,
+        version: int,
+        from_stage: str,
+        to_stage: str,
+        requester: str,
+        reason: str,
+        checklist: list[dict[str, Any]],
+    ) -> int:
+        row = {
+            "model": model, "version": version, "from_stage": from_stage, "to_stage": to_stage,
+            "requester": requester, "reason": reason or None, "status": "pending",
+            "created_at": datetime.now(UTC), "checklist_at_request": _json(checklist),
+        }  # fmt: skip
+        with self._errors("filing a promotion request"), self.engine.begin() as connection:
+            inserted = connection.execute(promotion_requests.insert().values(**row))
+            return inserted.inserted_primary_key[0]
+
+    def request(self, request_id: int) -> PromotionRequest | None:
+        found = self.requests(ids=[request_id])
+        return found[0] if found else None
+
+    def requests(
+        self,
+        statuses: Sequence[str] = (),
+        model: str | None = None,
+        version: int | None = None,
+        ids: Sequence[int] = (),
+    ) -> list[PromotionRequest]:
+        """Requests matching every given filter, newest first."""
+        table = promotion_requests
+        query = sa.select(table).order_by(table.c.created_at.desc(), table.c.id.desc())
+        if statuses:
+            query = query.where(table.c.status.in_(list(statuses)))
+        if model is not None:
+            query = query.where(table.c.model == model)
+        if version is not None:
+            query = query.where(table.c.version == version)
+        if ids:
+            query = query.where(table.c.id.in_(list(ids)))
+        with self._errors("reading promotion requests"), self.engine.connect() as connection:
+            return [_request(row) for row in connection.execute(query).mappings().all()]
+
+    def move_request(self, request_id: int, expected: str, status: str, **fields: Any) -> bool:
+        """Change a request's status only if it is still `expected`; False when another
+        decision got there first. This one conditional UPDATE is what lets two reviewers
+        approve at once and the transition run once."""
+        if status not in REQUEST_STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        values = {"status": status, **fields}
+        for key in ("checklist_at_decision",):
+            if key in values:
+                values[key] = _json(values[key])
+        table = promotion_requests
+        statement = (
+            table.update()
+            .where(table.c.id == request_id)
+            .where(table.c.status == expected)
+            .values(**values)
+        )
+        with self._errors("deciding a promotion request"), self.engine.begin() as connection:
+            return connection.execute(statement).rowcount == 1
+
+    def note_decision_checklist(self, request_id: int, checklist: list[dict[str, Any]]) -> None:
+        """Keep the checklist a refused approval saw, leaving the request pending."""
+        table = promotion_requests
+        statement = (
+            table.update()
+            .where(table.c.id == request_id)
+            .where(table.c.status == "pending")
+            .values(checklist_at_decision=_json(checklist))
+        )
+        with self._errors("updating a promotion request"), self.engine.begin() as connection:
+            connection.execute(statement)
+
     def _errors(self, what: str):
         return _translate(what, self.engine.url.render_as_string(hide_password=True))
 
@@ -169,13 +287,29 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, default=str)
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:  # SQLite returns naive datetimes (UTC)
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _request(row: Mapping[str, Any]) -> PromotionRequest:
+    return PromotionRequest(
+        id=row["id"], model=row["model"], version=row["version"],
+        from_stage=row["from_stage"], to_stage=row["to_stage"], requester=row["requester"],
+        reason=row["reason"] or "", status=row["status"], reviewer=row["reviewer"],
+        comment=row["comment"] or "", created_at=_utc(row["created_at"]),
+        decided_at=_utc(row["decided_at"]),
+        checklist_at_request=json.loads(row["checklist_at_request"] or "[]"),
+        checklist_at_decision=json.loads(row["checklist_at_decision"] or "[]"),
+        error=row["error"] or "",
+    )  # fmt: skip
+
+
 def _event(row: Mapping[str, Any]) -> AuditEvent:
-    at = row["at"]
-    if at.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
-        at = at.replace(tzinfo=UTC)
     return AuditEvent(
         id=row["id"],
-        at=at,
+        at=_utc(row["at"]),
         actor=row["actor"],
         action=row["action"],
         model=row["model"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,19 +14,6 @@ from dashboard.policy import PRODUCTION_AT_TAG, parse_policy
 from dashboard.registry import RegistryService
 from dashboard.store import AuditEvent, AuditFilter, open_store
 from tests.test_actions import RULES, make_model
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'audit.db'}"
-    server = request.getfixturevalue("postgres_server")
-    database = f"audit_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"CREATE DATABASE {database}"))
-    admin.dispose()
-    return f"{server}/{database}"
 
 
 def event(**overrides) -> AuditEvent:
@@ -52,7 +38,7 @@ def test_migrations_build_the_schema_on_an_empty_database(db_url):
     with store.engine.connect() as connection:
         assert (
             connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-            == "0001"
+            == "0002"
         )
     open_store(db_url)  # a second start finds the schema current and changes nothing
 
@@ -95,7 +81,7 @@ def test_an_unreachable_database_is_a_sentence():
 def test_every_action_records_exactly_one_event(registry_uri, client, tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'audit.db'}")
     ctx = ActionContext(
-        RegistryService(registry_uri), parse_policy(RULES % "stages"), "carol", audit=store.record
+        RegistryService(registry_uri), parse_policy(RULES % "stages"), "carol", store=store
     )
     name = make_model(
         client,
