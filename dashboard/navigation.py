@@ -40,6 +40,12 @@ def pages() -> dict[str, StreamlitPage]:
             icon=":material/folder_open:",
             url_path="artifacts",
         ),
+        "approvals": st.Page(
+            PAGES_DIR / "approvals.py",
+            title="Approvals",
+            icon=":material/approval:",
+            url_path="approvals",
+        ),
         "audit": st.Page(
             PAGES_DIR / "audit.py", title="Audit", icon=":material/history:", url_path="audit"
         ),

@@ -24,6 +24,7 @@ from dashboard.policy import (
     DeleteTag,
     EditDescription,
     RemoveAlias,
+    RequestTransition,
     Rollback,
     SetAlias,
     SetTag,
@@ -31,6 +32,7 @@ from dashboard.policy import (
     next_semantic_version,
 )
 from dashboard.registry import ModelDetail, ModelVersionRecord, RunRecord
+from dashboard.store import PromotionRequest
 
 RESULT_KEY = "last_action_result"
 # The usual next move first in the stage picker.
@@ -127,6 +129,30 @@ def _stage_panel(
         key=f"stage-reason-{key}",
         placeholder="why this move (required where the policy says)",
     )
+    rule = ctx.policy.transition(version.stage, target)
+    if rule is not None and rule.approval_required:
+        st.caption(
+            "This move needs a reviewer's approval. The rules below are checked again "
+            "when a reviewer approves; the move happens only if they pass then."
+        )
+        checklist_view(
+            actions.preview(ctx.policy, version, run, Transition(target, reason), ctx.actor)
+        )
+        request = actions.preview(
+            ctx.policy, version, run, RequestTransition(target, reason), ctx.actor
+        )
+        if _gated_button("Request approval", request, f"stage-request-{key}"):
+            _finish(
+                actions.request_promotion(
+                    ctx,
+                    version.name,
+                    version.version,
+                    target,
+                    reason,
+                    seen=Seen(stage=version.stage),
+                )
+            )
+        return
     checklist = actions.preview(ctx.policy, version, run, Transition(target, reason), ctx.actor)
     if _gated_button(f"Move to {target}", checklist, f"stage-go-{key}"):
         _finish(
@@ -319,3 +345,81 @@ def artifact_preview(path: str, kind: str | None, data: bytes) -> None:
             st.code(text, language=None)
     else:
         st.code(text, language=None)
+
+
+# ----- approvals -------------------------------------------------------------------------------
+
+
+def request_card(tracking_uri: str, request: PromotionRequest) -> None:
+    """One pending request: who asks what and why, the checklist now, the metrics against
+    production, and the decisions the signed-in user may take."""
+    ctx = cache.action_context(tracking_uri)
+    detail = cache.model_detail(tracking_uri, request.model)
+    version = detail.version(request.version)
+    production = lifecycle.production_version(detail.versions)
+    run_ids = tuple(sorted({v.run_id for v in (version, production) if v and v.run_id}))
+    runs = cache.runs_for(tracking_uri, run_ids)
+    with st.container(border=True):
+        st.markdown(
+            f"**#{request.id} · {md_escape(request.model)} v{request.version}** · "
+            f"{request.from_stage} → {request.to_stage}"
+        )
+        st.caption(
+            f"Requested by {request.requester} on "
+            f"{request.created_at:%Y-%m-%d %H:%M} UTC"
+            + (f": {request.reason}" if request.reason else "")
+        )
+        checks_column, metrics_column = st.columns(2)
+        with checks_column:
+            st.markdown("Policy now")
+            checklist = actions.preview(
+                ctx.policy,
+                version,
+                runs.get(version.run_id or ""),
+                Transition(request.to_stage, request.reason, True),
+                ctx.actor,
+            )
+            checklist_view(checklist)
+        with metrics_column:
+            st.markdown("Against production")
+            st.dataframe(_against_production(version, production, runs), hide_index=True)
+        key = f"request-{request.id}"
+        if request.requester == ctx.actor:
+            st.caption("You filed this request: another reviewer decides it.")
+            if st.button("Cancel request", key=f"{key}-cancel"):
+                _finish(actions.cancel(ctx, request.id))
+            return
+        comment = st.text_input("Comment", key=f"{key}-comment", placeholder="required to reject")
+        approve_column, reject_column = st.columns(2)
+        if approve_column.button(
+            "Approve and execute",
+            key=f"{key}-approve",
+            type="primary",
+            disabled=not checklist.passed,
+        ):
+            _finish(actions.approve(ctx, request.id, comment))
+        if reject_column.button("Reject", key=f"{key}-reject", disabled=not comment.strip()):
+            _finish(actions.reject(ctx, request.id, comment))
+
+
+def _against_production(
+    version: ModelVersionRecord, production: ModelVersionRecord | None, runs: dict[str, RunRecord]
+) -> pd.DataFrame:
+    candidate = runs.get(version.run_id or "")
+    serving = runs.get(production.run_id or "") if production else None
+    names = sorted(
+        set(candidate.metrics if candidate else {}) & set(serving.metrics if serving else {})
+        or (candidate.metrics if candidate else {})
+    )
+    label = f"production v{production.version}" if production else "production"
+    return pd.DataFrame(
+        [
+            {
+                "Metric": name,
+                f"v{version.version}": candidate.metrics.get(name) if candidate else None,
+                label: serving.metrics.get(name) if serving else None,
+            }
+            for name in names
+        ],
+        columns=["Metric", f"v{version.version}", label],
+    )

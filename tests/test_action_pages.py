@@ -24,15 +24,53 @@ def test_setting_a_tag_from_the_version_page(dashboard_env, client, monkeypatch)
 
 
 def test_a_failing_rule_disables_the_button_and_says_why(dashboard_env, client):
-    name = make_model(client, {"accuracy": 0.95, "stage": "Staging"})
+    name = make_model(client, {"accuracy": 0.95})
     app = render("pages/version.py", model=name, version="1")
-    assert app.selectbox(key=f"stage-{name}-1").value == "Production"
-    button = app.button(key=f"stage-go-{name}-1")
-    assert button.disabled
+    assert app.selectbox(key=f"stage-{name}-1").value == "Staging"
+    assert app.button(key=f"stage-go-{name}-1").disabled
     shown = " ".join(m.value for m in app.markdown)
-    assert "needs approval by a reviewer" in shown
-    assert "tag 'approved' is missing" in shown
+    assert "tag 'tested' is missing" in shown
     assert "metric 'f1\\_score' is not logged" in shown
+
+
+def test_a_data_scientist_requests_and_a_reviewer_approves_from_the_pages(
+    dashboard_env, client, monkeypatch
+):
+    name = make_model(
+        client,
+        {
+            "accuracy": 0.95,
+            "stage": "Staging",
+            "tags": {"approved": "true", "performance_validated": "true"},
+        },
+    )
+    client.log_metric(client.get_model_version(name, "1").run_id, "f1_score", 0.94)
+    monkeypatch.setenv("DASHBOARD_ACTOR", "dana")
+    page = render("pages/version.py", model=name, version="1")
+    assert page.selectbox(key=f"stage-{name}-1").value == "Production"
+    assert "needs approval by a reviewer" in " ".join(m.value for m in page.markdown)
+    page.text_input(key=f"stage-reason-{name}-1").input("better recall").run()
+    page.button(key=f"stage-request-{name}-1").click().run()
+    assert page.success[0].value.startswith("Request #")
+    request_id = int(page.success[0].value.split("#")[1].split(" ")[0])
+
+    own = render("pages/approvals.py")
+    assert not own.button(key=f"request-{request_id}-cancel").disabled
+    assert f"request-{request_id}-approve" not in [b.key for b in own.button]
+
+    monkeypatch.setenv("DASHBOARD_ACTOR", "rita")
+    queue = render("pages/approvals.py")
+    queue.text_input(key=f"request-{request_id}-comment").input("ship it").run()
+    queue.button(key=f"request-{request_id}-approve").click().run()
+    assert queue.success[0].value.startswith(f"Request #{request_id} approved")
+    version = client.get_model_version(name, "1")
+    assert version.current_stage == "Production"
+    assert version.tags["approval.approved_by"] == "rita"
+    audit = render("pages/audit.py", model=name).dataframe[0].value
+    assert list(zip(audit["Actor"], audit["Action"], audit["Outcome"], strict=True)) == [
+        ("rita", "approve", "done"),
+        ("dana", "request", "done"),
+    ]
 
 
 def test_rolling_back_from_the_model_page(dashboard_env, client):
