@@ -85,6 +85,9 @@ class DemoModel:
 
 VALIDATED = {"tested": "true", "reviewed": "true"}
 PROMOTED = {**VALIDATED, "approved": "true", "performance_validated": "true"}
+# Carries every tag the example policy wants for Staging -> Production; only the reviewer's
+# approval is missing, so the demo shows the request / approve flow end to end.
+READY_FOR_REVIEW = PROMOTED
 
 DEMO_MODELS: tuple[DemoModel, ...] = (
     DemoModel(
@@ -168,8 +171,8 @@ DEMO_MODELS: tuple[DemoModel, ...] = (
                 {"n_estimators": 120, "learning_rate": 0.1, "max_depth": 3},
                 "Staging",
                 ("challenger",),
-                "More trees; waiting for review.",
-                VALIDATED,
+                "More trees; validated and ready for a reviewer's approval.",
+                READY_FOR_REVIEW,
             ),
             DemoVersion(
                 {"n_estimators": 40, "learning_rate": 0.3, "max_depth": 5},
