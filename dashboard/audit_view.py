@@ -62,3 +62,30 @@ def events_frame(events: Sequence[AuditEvent]) -> pd.DataFrame:
         for event in events
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def production_timeline(events: Sequence[AuditEvent]) -> pd.DataFrame:
+    """Which version held production from when to when, who moved it there, how and why,
+    from the audit events that changed the production version (oldest first)."""
+    moves = sorted(
+        (e for e in events if e.outcome == "done" and e.before and e.after
+         and e.before.get("production_version") != e.after.get("production_version")),
+        key=lambda e: (e.at, e.id or 0),
+    )  # fmt: skip
+    rows = []
+    for position, event in enumerate(moves):
+        until = moves[position + 1].at if position + 1 < len(moves) else None
+        version = event.after.get("production_version")
+        rows.append(
+            {
+                "Version": version,
+                "From": event.at,
+                "Until": until,
+                "Moved by": event.actor,
+                "How": event.action,
+                "Why": event.reason,
+                "Replaced": event.before.get("production_version"),
+            }
+        )
+    columns = ["Version", "From", "Until", "Moved by", "How", "Why", "Replaced"]
+    return pd.DataFrame(rows, columns=columns).iloc[::-1].reset_index(drop=True)

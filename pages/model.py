@@ -88,6 +88,26 @@ if key_metric and frame[key_metric].notna().any():
     )
     st.plotly_chart(figure)
 
+st.subheader("Production history")
+timeline = audit_view.production_timeline(
+    cache.store().events(AuditFilter(models=[name], outcomes=["done"]))
+)
+if timeline.empty:
+    st.caption(
+        "No production change has been made through the dashboard yet; MLflow itself "
+        "keeps no history of who moved what."
+    )
+else:
+    st.dataframe(
+        timeline,
+        hide_index=True,
+        column_config={
+            "Version": st.column_config.NumberColumn(format="v%d"),
+            "Replaced": st.column_config.NumberColumn(format="v%d"),
+            "From": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            "Until": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        },
+    )
 panels.roll_back_panel(uri, detail, runs)
 
 st.subheader("Recent actions")

@@ -89,6 +89,8 @@ def test_rolling_back_from_the_model_page(dashboard_env, client):
     assert client.get_model_version(name, "1").current_stage == "Production"
     assert client.get_model_version(name, "2").tags["rollback_reason"] == "accuracy fell to 0.70"
     assert app.dataframe[0].value.set_index("Version").loc[1, "Stage"] == "Production"
+    history = next(d.value for d in app.dataframe if "Moved by" in d.value.columns)
+    assert list(history["Version"]) == [1] and list(history["Why"]) == ["accuracy fell to 0.70"]
 
 
 def test_a_bad_policy_file_stops_the_app_with_the_line(dashboard_env, monkeypatch, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -152,3 +153,46 @@ def test_audit_page_filters_and_exports(dashboard_env, client, monkeypatch, tmp_
     assert frame.iloc[0]["Error"] == "needs approval"
     linked = render("pages/audit.py", model="alpha")
     assert list(linked.dataframe[0].value["Model"]) == ["alpha"]
+
+
+def test_production_timeline_from_audit_events():
+    from dashboard.audit_view import production_timeline
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    events = [
+        event(
+            action="approve",
+            actor="rita",
+            at=start,
+            reason="ship",
+            before={"production_version": 1},
+            after={"production_version": 2},
+        ),
+        event(
+            action="set_tag",
+            at=start + timedelta(hours=1),
+            before={"production_version": 2},
+            after={"production_version": 2},
+        ),
+        event(
+            action="roll_back",
+            actor="ada",
+            at=start + timedelta(days=1),
+            reason="drift",
+            before={"production_version": 2},
+            after={"production_version": 1},
+        ),
+        event(
+            action="transition",
+            outcome="refused",
+            at=start + timedelta(days=2),
+            before={"production_version": 1},
+            after=None,
+        ),
+    ]
+    timeline = production_timeline(events)
+    assert list(timeline["Version"]) == [1, 2]
+    assert list(timeline["Moved by"]) == ["ada", "rita"]
+    assert list(timeline["Why"]) == ["drift", "ship"]
+    assert timeline.iloc[1]["Until"] == start + timedelta(days=1)
+    assert pd.isna(timeline.iloc[0]["Until"])  # still in production
