@@ -372,11 +372,6 @@ class RegistryService:
                 name, str(version), stage, archive_existing_versions=archive_existing
             )
 
-    # ----- health ---------------------------------------------------------------------------
-
-    def status(self) -> RegistryStatus:
-        return registry_status(self.tracking_uri)
-
 
 def registry_status(tracking_uri: str) -> RegistryStatus:
     """Can the registry be reached, and which MLflow answers? Never raises.

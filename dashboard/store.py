@@ -8,7 +8,8 @@ and the database itself refuses it (triggers from the first migration).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -208,9 +209,8 @@ class Store:
         if status not in REQUEST_STATUSES:
             raise ValueError(f"unknown status {status!r}")
         values = {"status": status, **fields}
-        for key in ("checklist_at_decision",):
-            if key in values:
-                values[key] = _json(values[key])
+        if "checklist_at_decision" in values:
+            values["checklist_at_decision"] = _json(values["checklist_at_decision"])
         table = promotion_requests
         statement = (
             table.update()
@@ -233,26 +233,24 @@ class Store:
         with self._errors("updating a promotion request"), self.engine.begin() as connection:
             connection.execute(statement)
 
-    def _errors(self, what: str):
-        return _translate(what, self.engine.url.render_as_string(hide_password=True))
+    def _errors(self, what: str) -> AbstractContextManager[None]:
+        return _database_errors(what, self.engine.url.render_as_string(hide_password=True))
 
 
-class _translate:
+@contextmanager
+def _database_errors(what: str, url: str) -> Iterator[None]:
     """Turn a database error into a sentence (never the password in the URL)."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        raise DashboardError(
+            f"The dashboard's database ({url}) failed while {what}: {_reason(error)}"
+        ) from None
 
-    def __init__(self, what: str, url: str) -> None:
-        self.what, self.url = what, url
 
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, traceback) -> bool:
-        if isinstance(error, SQLAlchemyError):
-            reason = str(getattr(error, "orig", error)).splitlines()[0][:200]
-            raise DashboardError(
-                f"The dashboard's database ({self.url}) failed while {self.what}: {reason}"
-            ) from None
-        return False
+def _reason(error: SQLAlchemyError) -> str:
+    """The driver's first line about a database error."""
+    return str(getattr(error, "orig", error)).splitlines()[0][:200]
 
 
 def open_store(url: str) -> Store:
@@ -276,10 +274,9 @@ def migrate(engine: sa.Engine) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", error)).splitlines()[0][:200]
         raise ConfigurationError(
             f"The dashboard's database {shown} cannot be opened or "
-            f"migrated: {reason}. Check DASHBOARD_DB_URL."
+            f"migrated: {_reason(error)}. Check DASHBOARD_DB_URL."
         ) from None
 
 

@@ -34,9 +34,7 @@ def summarize(
     policy: Policy | None = None,
 ) -> list[ModelSummary]:
     """One row per registered model, sorted by name, flagged where it breaks the policy."""
-    versions_by_model: dict[str, list[ModelVersionRecord]] = defaultdict(list)
-    for version in versions:
-        versions_by_model[version.name].append(version)
+    versions_by_model = _by_model(versions)
     summaries = []
     for model in sorted(models, key=lambda m: m.name):
         model_versions = versions_by_model.get(model.name, [])
@@ -79,15 +77,20 @@ def production_run_ids(
     models: list[RegisteredModelRecord], versions: list[ModelVersionRecord]
 ) -> list[str]:
     """Run ids of each model's production version: the only runs the overview needs."""
-    by_model: dict[str, list[ModelVersionRecord]] = defaultdict(list)
-    for version in versions:
-        by_model[version.name].append(version)
+    by_model = _by_model(versions)
     run_ids = []
     for model in models:
         production = lifecycle.production_version(by_model.get(model.name, []))
         if production and production.run_id:
             run_ids.append(production.run_id)
     return run_ids
+
+
+def _by_model(versions: list[ModelVersionRecord]) -> dict[str, list[ModelVersionRecord]]:
+    grouped: dict[str, list[ModelVersionRecord]] = defaultdict(list)
+    for version in versions:
+        grouped[version.name].append(version)
+    return grouped
 
 
 def matches(summary: ModelSummary, name_query: str, tag_query: str) -> bool:

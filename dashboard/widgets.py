@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -107,6 +108,19 @@ def table_opening_a_page(
     if selection.selection.rows:
         value = frame.iloc[selection.selection.rows[0]][link_column]
         st.switch_page(navigation.page(page), query_params=query(value))
+
+
+def audit_table(frame: pd.DataFrame) -> None:
+    """Audit events (`audit_view.events_frame`) as a table: the audit page and a model's
+    recent actions."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={
+            "When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+            "Version": st.column_config.NumberColumn(format="v%d"),
+        },
+    )
 
 
 def version_selector(versions: Sequence[ModelVersionRecord], default: int | None) -> int | None:

@@ -40,14 +40,7 @@ frame = audit_view.events_frame(events)
 if frame.empty:
     st.info("No audit event matches these filters.")
 else:
-    st.dataframe(
-        frame,
-        hide_index=True,
-        column_config={
-            "When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
-            "Version": st.column_config.NumberColumn(format="v%d"),
-        },
-    )
+    widgets.audit_table(frame)
     st.caption(f"{len(frame)} events.")
 st.download_button(
     "Download CSV",

@@ -113,11 +113,7 @@ panels.roll_back_panel(uri, detail, runs)
 st.subheader("Recent actions")
 recent = cache.store().events(AuditFilter(models=[name], limit=20))
 if recent:
-    st.dataframe(
-        audit_view.events_frame(recent).drop(columns=["Model"]),
-        hide_index=True,
-        column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
-    )
+    widgets.audit_table(audit_view.events_frame(recent).drop(columns=["Model"]))
     st.page_link(
         navigation.page("audit"),
         label="Full audit trail of this model",
