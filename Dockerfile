@@ -15,6 +15,8 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY app.py ./
 COPY dashboard ./dashboard
 COPY pages ./pages
+COPY policies ./policies
+COPY demo ./demo
 COPY .streamlit/config.toml ./.streamlit/config.toml
 
 RUN useradd --create-home --uid 10001 dashboard && mkdir -p /data && chown dashboard /data

@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import cache, navigation, widgets
+from dashboard import auth, cache, navigation, widgets
 from dashboard.config import load_settings
 from dashboard.errors import DashboardError
 
@@ -15,11 +15,21 @@ try:
     settings = load_settings()
     cache.policy()  # a bad policy file stops the app here, naming the line and the reason
     cache.store()  # opens DASHBOARD_DB_URL and runs its migrations
+    # Before st.navigation: the first run of a session must know the user's pages, or a
+    # deep link to one of them would fall back to the overview.
+    user = auth.signed_in_user(settings)
 except DashboardError as error:
     st.error(str(error), icon=":material/error:")
     st.stop()
+if user is None:
+    # The sign-in form is drawn; nothing of the registry is read before sign-in. Every page
+    # is registered (hidden, never run) so the URL keeps naming the page the link asked for
+    # and the run after sign-in opens it.
+    st.navigation(list(navigation.pages().values()), position="hidden")
+    st.stop()
 
-page = st.navigation(list(navigation.pages().values()))
+page = st.navigation(navigation.pages_for(user.roles))
+auth.sign_out_button(user)
 status = cache.status(settings.tracking_uri)
 widgets.registry_sidebar(settings, status)
 if not status.healthy:

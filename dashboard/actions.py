@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from dashboard import lifecycle
+from dashboard import lifecycle, roles
 from dashboard.backends import LifecycleBackend, backend_for, present
 from dashboard.errors import DashboardError
 from dashboard.policy import (
@@ -48,6 +48,8 @@ class ActionContext:
     registry: RegistryService
     policy: Policy
     actor: str
+    # The actor's roles (dashboard.roles): every action asks them first.
+    roles: frozenset[str]
     # Called with the model's name after a write, to clear the cached reads it made stale.
     on_change: Callable[[str], None] = field(default=lambda model: None)
     # The dashboard's store: every action's one audit event goes there, refused ones
@@ -195,6 +197,9 @@ def roll_back(
     """Put an earlier production version back: the current one becomes Archived with tag
     `rollback_reason`, the target becomes Production with tag `rollback_from`. If a step
     fails, the registry is put back as it was and the result says what happened."""
+    forbidden = _forbidden(ctx, "roll_back", model, target_version)
+    if forbidden:
+        return forbidden
     try:
         detail = _read(ctx, model)
     except DashboardError as error:
@@ -317,6 +322,9 @@ def _run(
 ) -> ActionResult:
     """Read, check staleness and policy, write, clear caches, and audit: the one exit of
     every action, so each records exactly one event."""
+    forbidden = _forbidden(ctx, name, model, version)
+    if forbidden:
+        return forbidden
     before = None
     try:
         detail = detail or _read(ctx, model)
@@ -345,6 +353,16 @@ def _run(
     except DashboardError:
         after = None  # the registry stopped answering after the write; the event says so
     return _audited(ctx, name, model, version, reason, result, before, after)
+
+
+def _forbidden(
+    ctx: ActionContext, name: str, model: str | None, version: int | None
+) -> ActionResult | None:
+    """The audited refusal when the actor's role may not run `name`, else None."""
+    message = roles.refusal(ctx.roles, name)
+    if message is None:
+        return None
+    return _audited(ctx, name, model, version, "", ActionResult("refused", message))
 
 
 def _state(detail: ModelDetail, version: int) -> dict[str, object]:
@@ -583,6 +601,11 @@ def cancel(ctx: ActionContext, request_id: int) -> ActionResult:
     """The requester withdraws their own pending request."""
     store = _require_store(ctx)
     request = store.request(request_id)
+    forbidden = _forbidden(
+        ctx, "cancel", request.model if request else None, request.version if request else None
+    )
+    if forbidden:
+        return forbidden
     if request is None:
         return _audited(
             ctx,
@@ -617,19 +640,26 @@ def _decidable(
 ) -> tuple[PromotionRequest | None, ActionResult | None]:
     """The pending request a reviewer may decide, or the audited refusal saying why not."""
     request = _require_store(ctx).request(request_id)
-    if request is None:
-        message = f"There is no request #{request_id}."
-    elif request.status != "pending":
-        message = f"Request #{request_id} is already {request.status}."
-    elif request.requester == ctx.actor:
-        message = (
-            f"You filed request #{request_id}: separation of duties needs another "
-            "reviewer to decide it."
-        )
-    else:
+    message = roles.refusal(ctx.roles, name) or _undecidable(ctx, request, request_id)
+    if message is None:
         return request, None
     model, version = (request.model, request.version) if request else (None, None)
     return request, _audited(ctx, name, model, version, "", ActionResult("refused", message))
+
+
+def _undecidable(
+    ctx: ActionContext, request: PromotionRequest | None, request_id: int
+) -> str | None:
+    if request is None:
+        return f"There is no request #{request_id}."
+    if request.status != "pending":
+        return f"Request #{request_id} is already {request.status}."
+    if request.requester == ctx.actor:
+        return (
+            f"You filed request #{request_id}: separation of duties needs another "
+            "reviewer to decide it."
+        )
+    return None
 
 
 def _require_store(ctx: ActionContext) -> Store:

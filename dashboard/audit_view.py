@@ -89,3 +89,18 @@ def production_timeline(events: Sequence[AuditEvent]) -> pd.DataFrame:
         )
     columns = ["Version", "From", "Until", "Moved by", "How", "Why", "Replaced"]
     return pd.DataFrame(rows, columns=columns).iloc[::-1].reset_index(drop=True)
+
+
+def activity_by_actor(events: Sequence[AuditEvent]) -> pd.DataFrame:
+    """One row per user: how many actions, how they ended, and the latest (the admin's
+    view of every user's actions)."""
+    columns = ["User", "Actions", "Done", "Refused", "Failed", "Last action", "Last seen"]
+    rows = {}
+    for event in sorted(events, key=lambda e: e.at):
+        row = rows.setdefault(event.actor, dict.fromkeys(columns, 0) | {"User": event.actor})
+        row["Actions"] += 1
+        row[event.outcome.title()] += 1
+        row["Last action"] = f"{event.action} {event.model or ''}".strip()
+        row["Last seen"] = event.at
+    frame = pd.DataFrame(list(rows.values()), columns=columns)
+    return frame.sort_values("Last seen", ascending=False).reset_index(drop=True)

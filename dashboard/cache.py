@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import summaries
+from dashboard import auth, summaries
 from dashboard.actions import ActionContext
 from dashboard.backends import backend_for, present, present_versions
 from dashboard.config import DEFAULT_CACHE_TTL_SECONDS, load_settings
@@ -78,12 +78,14 @@ def store() -> Store:
 
 
 def action_context(tracking_uri: str) -> ActionContext:
-    """What an action needs: the service, the policy, who acts, which cache to clear, and
-    where its audit event goes."""
+    """What an action needs: the service, the policy, who acts (the signed-in user) with which
+    roles, which cache to clear, and where its audit event goes."""
+    user = auth.current_user()
     return ActionContext(
         registry=registry_service(tracking_uri),
         policy=policy(),
-        actor=load_settings().actor,
+        actor=user.username,
+        roles=user.roles,
         on_change=lambda model: clear_model(tracking_uri, model),
         store=store(),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from dashboard.errors import ConfigurationError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE_TTL_SECONDS = 30
 DEFAULT_POLICY = REPO_ROOT / "policies" / "example.yaml"
+DEMO_USERS = REPO_ROOT / "demo" / "users.yaml"
 # Query-string keys whose values are credentials in some tracking-server URIs.
 SECRET_QUERY_KEYS = {"token", "access_token", "password", "secret", "key", "api_key", "sig"}
 
@@ -38,7 +38,9 @@ class Settings:
     cache_ttl_seconds: int
     demo_mode: bool
     policy_path: Path
-    actor: str
+    # The users file; None outside demo mode when DASHBOARD_AUTH_CONFIG is unset (the app
+    # then refuses to start: there is no default password).
+    auth_config_path: Path | None
     db_url: str
 
     @property
@@ -49,12 +51,15 @@ class Settings:
 def load_settings() -> Settings:
     """Read the environment; raise ConfigurationError with a sentence when a value is unusable."""
     explicit_uri = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
+    auth_config = os.environ.get("DASHBOARD_AUTH_CONFIG", "").strip()
     return Settings(
         tracking_uri=explicit_uri or demo_tracking_uri(),
         cache_ttl_seconds=_cache_ttl(),
         demo_mode=not explicit_uri,
         policy_path=Path(os.environ.get("DASHBOARD_POLICY", "").strip() or DEFAULT_POLICY),
-        actor=os.environ.get("DASHBOARD_ACTOR", "").strip() or getpass.getuser(),
+        auth_config_path=Path(auth_config)
+        if auth_config
+        else (None if explicit_uri else DEMO_USERS),
         db_url=os.environ.get("DASHBOARD_DB_URL", "").strip() or default_db_url(),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from dashboard import roles
 from dashboard.config import REPO_ROOT
 
 PAGES_DIR = REPO_ROOT / "pages"
@@ -50,6 +51,28 @@ def pages() -> dict[str, StreamlitPage]:
             PAGES_DIR / "audit.py", title="Audit", icon=":material/history:", url_path="audit"
         ),
     }
+
+
+PAGE_NAMES = (
+    "overview",
+    "model",
+    "version",
+    "compare",
+    "lineage",
+    "artifacts",
+    "approvals",
+    "audit",
+)
+
+
+def page_names_for(user_roles: frozenset[str]) -> list[str]:
+    return [name for name in PAGE_NAMES if roles.sees_page(user_roles, name)]
+
+
+def pages_for(user_roles: frozenset[str]) -> list[StreamlitPage]:
+    """The pages a user with `user_roles` sees, for st.navigation (called once, in app.py)."""
+    every = pages()
+    return [every[name] for name in page_names_for(user_roles)]
 
 
 def page(name: str) -> StreamlitPage:

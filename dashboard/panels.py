@@ -12,7 +12,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, cache, lifecycle
+from dashboard import actions, cache, lifecycle, roles
 from dashboard.actions import ActionContext, ActionResult, Seen
 from dashboard.policy import (
     MANAGED_TAG_PREFIXES,
@@ -42,6 +42,11 @@ NEXT_STAGES = {
     "Production": ("Archived", "None", "Staging"),
     "Archived": ("Staging", "None", "Production"),
 }
+# What the version page's Actions tab offers, by audit-trail action name.
+VERSION_ACTIONS = (
+    "transition", "request", "set_tag", "delete_tag", "set_alias", "remove_alias",
+    "edit_description", "bump_version",
+)  # fmt: skip
 MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>:~$"
 
 
@@ -78,8 +83,16 @@ def last_result() -> None:
         st.error(message, icon=":material/error:")
 
 
-def _gated_button(label: str, checklist: Checklist, key: str) -> bool:
+def _gated_button(
+    ctx: ActionContext, action: str, label: str, checklist: Checklist, key: str
+) -> bool:
+    """The policy checklist, then the button: disabled while a rule fails, replaced by a
+    note when the user's role may not run `action` (the action refuses it either way)."""
     checklist_view(checklist)
+    refusal = roles.refusal(ctx.roles, action)
+    if refusal:
+        st.caption(f":material/lock: {refusal}")
+        return False
     return st.button(
         label,
         key=key,
@@ -96,6 +109,14 @@ def version_actions(
     tracking_uri: str, detail: ModelDetail, version: ModelVersionRecord, run: RunRecord | None
 ) -> None:
     ctx = cache.action_context(tracking_uri)
+    if not any(roles.allows(ctx.roles, name) for name in VERSION_ACTIONS):
+        st.info(
+            f"Your role ({roles.describe(ctx.roles)}) reads the registry but does not change "
+            "it. A data scientist tags, describes and releases versions and requests "
+            "promotions; a reviewer approves them.",
+            icon=":material/visibility:",
+        )
+        return
     st.caption(
         f"Checked against the policy {ctx.policy.source} "
         f"({ctx.policy.lifecycle.backend} lifecycle); acting as {ctx.actor}."
@@ -130,6 +151,19 @@ def _stage_panel(
         placeholder="why this move (required where the policy says)",
     )
     rule = ctx.policy.transition(version.stage, target)
+    pending = (
+        ctx.store.requests(statuses=["pending"], model=version.name, version=version.version)
+        if ctx.store
+        else []
+    )
+    if pending and rule is not None and rule.approval_required:
+        request = pending[0]
+        st.info(
+            f"Request #{request.id} ({request.from_stage} → {request.to_stage}, filed by "
+            f"{request.requester}) is waiting for a reviewer on the Approvals page.",
+            icon=":material/hourglass_top:",
+        )
+        return
     if rule is not None and rule.approval_required:
         st.caption(
             "This move needs a reviewer's approval. The rules below are checked again "
@@ -141,7 +175,7 @@ def _stage_panel(
         request = actions.preview(
             ctx.policy, version, run, RequestTransition(target, reason), ctx.actor
         )
-        if _gated_button("Request approval", request, f"stage-request-{key}"):
+        if _gated_button(ctx, "request", "Request approval", request, f"stage-request-{key}"):
             _finish(
                 actions.request_promotion(
                     ctx,
@@ -154,7 +188,13 @@ def _stage_panel(
             )
         return
     checklist = actions.preview(ctx.policy, version, run, Transition(target, reason), ctx.actor)
-    if _gated_button(f"Move to {target}", checklist, f"stage-go-{key}"):
+    if _gated_button(
+        ctx,
+        "archive" if target == "Archived" else "transition",
+        f"Move to {target}",
+        checklist,
+        f"stage-go-{key}",
+    ):
         _finish(
             actions.transition(
                 ctx, version.name, version.version, target, reason, seen=Seen(stage=version.stage)
@@ -179,7 +219,7 @@ def _tags_panel(
             checklist = actions.preview(
                 ctx.policy, version, run, SetTag(tag_key, tag_value), ctx.actor
             )
-            if _gated_button("Set tag", checklist, f"tag-set-{key}"):
+            if _gated_button(ctx, "set_tag", "Set tag", checklist, f"tag-set-{key}"):
                 _finish(actions.set_tag(ctx, version.name, version.version, tag_key, tag_value))
     with delete_column:
         editable = _editable_tags(version)
@@ -188,7 +228,9 @@ def _tags_panel(
         else:
             doomed = st.selectbox("Remove tag", editable, key=f"tag-delete-{key}")
             checklist = actions.preview(ctx.policy, version, run, DeleteTag(doomed), ctx.actor)
-            if _gated_button(f"Remove {doomed}", checklist, f"tag-delete-go-{key}"):
+            if _gated_button(
+                ctx, "delete_tag", f"Remove {doomed}", checklist, f"tag-delete-go-{key}"
+            ):
                 _finish(actions.delete_tag(ctx, version.name, version.version, doomed))
 
 
@@ -202,7 +244,7 @@ def _alias_panel(
         )
         if alias:
             checklist = actions.preview(ctx.policy, version, run, SetAlias(alias), ctx.actor)
-            if _gated_button(f"Set @{alias}", checklist, f"alias-set-{key}"):
+            if _gated_button(ctx, "set_alias", f"Set @{alias}", checklist, f"alias-set-{key}"):
                 _finish(actions.set_alias(ctx, version.name, version.version, alias))
     with remove_column:
         if not version.aliases:
@@ -210,7 +252,9 @@ def _alias_panel(
         else:
             held = st.selectbox("Remove alias", version.aliases, key=f"alias-remove-{key}")
             checklist = actions.preview(ctx.policy, version, run, RemoveAlias(held), ctx.actor)
-            if _gated_button(f"Remove @{held}", checklist, f"alias-remove-go-{key}"):
+            if _gated_button(
+                ctx, "remove_alias", f"Remove @{held}", checklist, f"alias-remove-go-{key}"
+            ):
                 _finish(actions.remove_alias(ctx, version.name, version.version, held))
 
 
@@ -224,7 +268,9 @@ def _description_panel(
         height=150,
     )
     checklist = actions.preview(ctx.policy, version, run, EditDescription(text), ctx.actor)
-    if _gated_button("Save description", checklist, f"description-go-{key}"):
+    if _gated_button(
+        ctx, "edit_description", "Save description", checklist, f"description-go-{key}"
+    ):
         _finish(actions.edit_description(ctx, version.name, version.version, text))
 
 
@@ -247,12 +293,61 @@ def _release_panel(
     )
     checklist = actions.preview(ctx.policy, version, run, BumpVersion(part), ctx.actor)
     if _gated_button(
-        f"Release as {next_semantic_version(used, part)}", checklist, f"bump-go-{key}"
+        ctx,
+        "bump_version",
+        f"Release as {next_semantic_version(used, part)}",
+        checklist,
+        f"bump-go-{key}",
     ):
         _finish(actions.bump_version(ctx, version.name, version.version, part))
 
 
 # ----- model page ------------------------------------------------------------------------------
+
+
+def production_history(detail: ModelDetail, timeline: pd.DataFrame) -> None:
+    """The production timeline; selecting a row of an earlier version makes it the roll back
+    panel's target ("revert to this version"), which checks the policy and asks why."""
+    st.caption(
+        "Select an earlier version's row to revert to it: the Roll back panel below checks "
+        "the policy and asks for the reason."
+    )
+    selection = st.dataframe(
+        timeline,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"production-history-{detail.model.name}",
+        column_config={
+            "Version": st.column_config.NumberColumn(format="v%d"),
+            "Replaced": st.column_config.NumberColumn(format="v%d"),
+            "From": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            "Until": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        },
+    ).selection
+    rows = selection.get("rows", []) if selection else []
+    chosen = int(timeline.iloc[rows[0]]["Version"]) if rows else None
+    # Only a new selection moves the target, so the user can still change it in the panel.
+    remembered = f"production-history-chosen-{detail.model.name}"
+    if chosen == st.session_state.get(remembered):
+        return
+    st.session_state[remembered] = chosen
+    if chosen is None:
+        return
+    if chosen in _roll_back_targets(detail):
+        st.session_state[f"rollback-target-{detail.model.name}"] = chosen
+    else:
+        st.caption(f"v{chosen} is in production now: choose an earlier version to revert to.")
+
+
+def _roll_back_targets(detail: ModelDetail) -> list[int]:
+    """Versions that served production before and are not serving it now."""
+    production = lifecycle.production_version(detail.versions)
+    return [
+        v.version
+        for v in detail.versions
+        if v.tags.get(PRODUCTION_AT_TAG) and (production is None or v.version != production.version)
+    ]
 
 
 def roll_back_panel(tracking_uri: str, detail: ModelDetail, runs: dict[str, RunRecord]) -> None:
@@ -261,30 +356,26 @@ def roll_back_panel(tracking_uri: str, detail: ModelDetail, runs: dict[str, RunR
     st.subheader("Roll back")
     last_result()
     production = lifecycle.production_version(detail.versions)
-    candidates = [
-        v
-        for v in detail.versions
-        if v.tags.get(PRODUCTION_AT_TAG) and (production is None or v.version != production.version)
-    ]
+    numbers = _roll_back_targets(detail)
     if production is None:
         st.info("No version is in production, so there is nothing to roll back.")
         return
-    if not candidates:
+    if not numbers:
         st.info(
             f"No earlier version of {detail.model.name} served production: there is no "
             "version to roll back to."
         )
         return
-    default = actions.previous_production(detail.versions, production)
-    numbers = [v.version for v in candidates]
+    target_key = f"rollback-target-{detail.model.name}"
+    if st.session_state.get(target_key) not in numbers:
+        st.session_state[target_key] = actions.previous_production(detail.versions, production)
     target_number = st.selectbox(
         f"Replace v{production.version} in production with",
         numbers,
-        index=numbers.index(default) if default in numbers else 0,
         format_func=lambda n: (
             f"v{n} (in production from {detail.version(n).tags[PRODUCTION_AT_TAG][:10]})"
         ),
-        key=f"rollback-target-{detail.model.name}",
+        key=target_key,
     )
     reason = st.text_input(
         "Reason",
@@ -301,7 +392,11 @@ def roll_back_panel(tracking_uri: str, detail: ModelDetail, runs: dict[str, RunR
         ctx.actor,
     )
     if _gated_button(
-        f"Roll back to v{target_number}", checklist, f"rollback-go-{detail.model.name}"
+        ctx,
+        "roll_back",
+        f"Roll back to v{target_number}",
+        checklist,
+        f"rollback-go-{detail.model.name}",
     ):
         _finish(
             actions.roll_back(
@@ -388,6 +483,10 @@ def request_card(tracking_uri: str, request: PromotionRequest) -> None:
             st.caption("You filed this request: another reviewer decides it.")
             if st.button("Cancel request", key=f"{key}-cancel"):
                 _finish(actions.cancel(ctx, request.id))
+            return
+        refusal = roles.refusal(ctx.roles, "approve")
+        if refusal:
+            st.caption(f":material/lock: {refusal}")
             return
         comment = st.text_input("Comment", key=f"{key}-comment", placeholder="required to reject")
         approve_column, reject_column = st.columns(2)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from dashboard import audit_view, cache, widgets
+from dashboard import audit_view, auth, cache, roles, widgets
 from dashboard.store import AuditFilter
 
 widgets.page_setup()
@@ -49,3 +49,13 @@ st.download_button(
     mime="text/csv",
     disabled=frame.empty,
 )
+
+if roles.is_admin(auth.current_user().roles):
+    st.subheader("Activity by user")
+    st.caption("Admins only: every user's actions in the period above, most recently active first.")
+    everyone = store.events(AuditFilter(since=since, until=until))
+    st.dataframe(
+        audit_view.activity_by_actor(everyone),
+        hide_index=True,
+        column_config={"Last seen": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+    )

@@ -98,16 +98,7 @@ if timeline.empty:
         "keeps no history of who moved what."
     )
 else:
-    st.dataframe(
-        timeline,
-        hide_index=True,
-        column_config={
-            "Version": st.column_config.NumberColumn(format="v%d"),
-            "Replaced": st.column_config.NumberColumn(format="v%d"),
-            "From": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-            "Until": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        },
-    )
+    panels.production_history(detail, timeline)
 panels.roll_back_panel(uri, detail, runs)
 
 st.subheader("Recent actions")

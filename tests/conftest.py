@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
+import bcrypt
 import pytest
 import sqlalchemy as sa
 import streamlit as st
+import yaml
 from mlflow.tracking import MlflowClient
 
 from dashboard import demo
@@ -26,6 +29,16 @@ SMALL_MODEL = "small_model"
 SMALL_VERSIONS = 5
 HUGE_MODEL = "huge_model"
 HUGE_VERSIONS = 500
+# Test users: username -> role; each one's password is "pw-" + username.
+TEST_USERS = {
+    "vic": "viewer",
+    "dana": "data_scientist",
+    "pat": "data_scientist",
+    "rita": "reviewer",
+    "ron": "reviewer",
+    "ada": "admin",
+}
+TEST_COOKIE_KEY = "test-cookie-key-" + "x" * 32
 
 
 @pytest.fixture(scope="session")
@@ -59,12 +72,35 @@ def fresh_cache() -> Iterator[None]:
     st.cache_data.clear()
 
 
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory) -> Path:
+    """A users file of TEST_USERS (cheap bcrypt rounds: the tests sign in often)."""
+    path = tmp_path_factory.mktemp("auth") / "users.yaml"
+    users = {
+        name: {
+            "name": name.title(),
+            "password": bcrypt.hashpw(f"pw-{name}".encode(), bcrypt.gensalt(4)).decode(),
+            "roles": [role],
+        }
+        for name, role in TEST_USERS.items()
+    }
+    path.write_text(yaml.safe_dump({"credentials": {"usernames": users}}), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
-def dashboard_env(registry_uri: str, monkeypatch, fresh_cache, tmp_path) -> str:
-    """Point the dashboard at the seeded server, as a user would with MLFLOW_TRACKING_URI,
-    with an audit store of its own."""
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", registry_uri)
+def auth_env(users_file: Path, monkeypatch, tmp_path) -> Path:
+    """Sign-in configured with the test users, and an audit store of the test's own."""
+    monkeypatch.setenv("DASHBOARD_AUTH_CONFIG", str(users_file))
+    monkeypatch.setenv("DASHBOARD_COOKIE_KEY", TEST_COOKIE_KEY)
     monkeypatch.setenv("DASHBOARD_DB_URL", f"sqlite:///{tmp_path / 'dashboard.db'}")
+    return users_file
+
+
+@pytest.fixture
+def dashboard_env(registry_uri: str, auth_env: Path, monkeypatch, fresh_cache) -> str:
+    """Point the dashboard at the seeded server, as a user would with MLFLOW_TRACKING_URI."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", registry_uri)
     return registry_uri
 
 

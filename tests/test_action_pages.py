@@ -7,10 +7,9 @@ from tests.test_actions import make_model
 from tests.test_pages import ROOT, render
 
 
-def test_setting_a_tag_from_the_version_page(dashboard_env, client, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_ACTOR", "pat")
+def test_setting_a_tag_from_the_version_page(dashboard_env, client):
     name = make_model(client, {"accuracy": 0.9})
-    app = render("pages/version.py", model=name, version="1")
+    app = render("pages/version.py", user="pat", model=name, version="1")
     app.text_input(key=f"tag-key-{name}-1").input("tested")
     app.text_input(key=f"tag-value-{name}-1").input("true").run()
     assert any("action by pat" in m.value for m in app.markdown)
@@ -33,9 +32,7 @@ def test_a_failing_rule_disables_the_button_and_says_why(dashboard_env, client):
     assert "metric 'f1\\_score' is not logged" in shown
 
 
-def test_a_data_scientist_requests_and_a_reviewer_approves_from_the_pages(
-    dashboard_env, client, monkeypatch
-):
+def test_a_data_scientist_requests_and_a_reviewer_approves_from_the_pages(dashboard_env, client):
     name = make_model(
         client,
         {
@@ -45,8 +42,7 @@ def test_a_data_scientist_requests_and_a_reviewer_approves_from_the_pages(
         },
     )
     client.log_metric(client.get_model_version(name, "1").run_id, "f1_score", 0.94)
-    monkeypatch.setenv("DASHBOARD_ACTOR", "dana")
-    page = render("pages/version.py", model=name, version="1")
+    page = render("pages/version.py", user="dana", model=name, version="1")
     assert page.selectbox(key=f"stage-{name}-1").value == "Production"
     assert "needs approval by a reviewer" in " ".join(m.value for m in page.markdown)
     page.text_input(key=f"stage-reason-{name}-1").input("better recall").run()
@@ -54,12 +50,11 @@ def test_a_data_scientist_requests_and_a_reviewer_approves_from_the_pages(
     assert page.success[0].value.startswith("Request #")
     request_id = int(page.success[0].value.split("#")[1].split(" ")[0])
 
-    own = render("pages/approvals.py")
+    own = render("pages/approvals.py", user="dana")
     assert not own.button(key=f"request-{request_id}-cancel").disabled
     assert f"request-{request_id}-approve" not in [b.key for b in own.button]
 
-    monkeypatch.setenv("DASHBOARD_ACTOR", "rita")
-    queue = render("pages/approvals.py")
+    queue = render("pages/approvals.py", user="rita")
     queue.text_input(key=f"request-{request_id}-comment").input("ship it").run()
     queue.button(key=f"request-{request_id}-approve").click().run()
     assert queue.success[0].value.startswith(f"Request #{request_id} approved")

@@ -16,6 +16,8 @@ from dashboard.policy import PRODUCTION_AT_TAG, load_policy, parse_policy
 from dashboard.registry import RegistryService
 from tests.test_policy import EXAMPLE
 
+ADMIN = frozenset({"admin"})
+
 RULES = """
 model_registry:
   naming_convention: {pattern: "^[a-z][a-z0-9_]*$"}
@@ -68,7 +70,7 @@ def changed() -> list[str]:
 def context(registry, backend="stages", changed=None, policy=None, actor="alice"):
     policy = policy or parse_policy(RULES % backend)
     on_change = changed.append if changed is not None else (lambda model: None)
-    return ActionContext(registry, policy, actor, on_change)
+    return ActionContext(registry, policy, actor, ADMIN, on_change)
 
 
 # ----- stages backend ----------------------------------------------------------------------

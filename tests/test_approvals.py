@@ -14,6 +14,8 @@ from dashboard.registry import RegistryService
 from dashboard.store import AuditFilter, open_store
 from tests.test_actions import make_model
 
+REVIEWER = frozenset({"reviewer"})
+
 POLICY = parse_policy("""
 model_registry:
   stage_transitions:
@@ -30,7 +32,7 @@ def store(db_url):
 
 
 def as_(actor, registry_uri, store) -> ActionContext:
-    return ActionContext(RegistryService(registry_uri), POLICY, actor, store=store)
+    return ActionContext(RegistryService(registry_uri), POLICY, actor, REVIEWER, store=store)
 
 
 def test_a_request_is_approved_by_another_reviewer_and_mirrored_in_mlflow(

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from mlflow.tracking import MlflowClient
+from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.conftest import TEST_COOKIE_KEY, TEST_USERS
 from tests.dockerfile import ROOT, environment, start_command
 from tests.servers import BIN, free_port, stop, wait_for_http
+from tests.test_actions import make_model
 
 SCREENSHOTS = ROOT / "test-artifacts"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -27,7 +32,7 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def served_app(registry_uri: str, tmp_path_factory) -> Iterator[str]:
+def served_app(registry_uri: str, users_file: Path, tmp_path_factory) -> Iterator[str]:
     """The Dockerfile's CMD and ENV, on a free loopback port, reading the seeded server."""
     port = free_port()
     env = {**os.environ, **environment()}
@@ -36,6 +41,9 @@ def served_app(registry_uri: str, tmp_path_factory) -> Iterator[str]:
         STREAMLIT_SERVER_PORT=str(port),
         MLFLOW_TRACKING_URI=registry_uri,
         DASHBOARD_DEMO_DIR=str(tmp_path_factory.mktemp("demo")),
+        DASHBOARD_AUTH_CONFIG=str(users_file),
+        DASHBOARD_COOKIE_KEY=TEST_COOKIE_KEY,
+        DASHBOARD_DB_URL=f"sqlite:///{tmp_path_factory.mktemp('store') / 'dashboard.db'}",
         PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}",
     )
     log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
@@ -54,14 +62,21 @@ def served_app(registry_uri: str, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_page() -> Iterator[Page]:
+def browser() -> Iterator[Browser]:
     chromium = shutil.which("chromium")
     assert chromium, "Debian's Chromium is needed: apt-get install -y chromium"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser_page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser profile (no cookie) per test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
 
 
 def settle(page: Page) -> None:
@@ -69,32 +84,144 @@ def settle(page: Page) -> None:
     page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=60_000)
 
 
-def test_deep_link_as_first_request_opens_the_version_inside_the_app(served_app, browser_page):
-    """A fresh server's first request is a deep link: it must still pass through app.py."""
+def sidebar_text(page: Page) -> str:
+    return page.locator("[data-testid='stSidebar']").inner_text()
+
+
+def sign_in(page: Page, user: str) -> None:
+    """Fill the sign-in form shown on whatever URL the page is at, and wait for the
+    signed cookie, so a reload keeps the user signed in."""
+    settle(page)
+    page.get_by_label("Username").fill(user)
+    page.locator("input[type=password]").fill(f"pw-{user}")
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    page.get_by_text("Signed in as").wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => document.cookie.includes('model_registry_dashboard=')", timeout=30_000
+    )
+    # The cookie component reports back and Streamlit reruns once more: let that finish
+    # before typing, or the rerun may swallow the keystrokes.
+    page.wait_for_timeout(1_000)
+    settle(page)
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def test_nothing_of_the_registry_shows_before_sign_in(served_app, browser_page):
+    browser_page.goto(f"{served_app}/model?model=iris_classifier")
+    settle(browser_page)
+    browser_page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    text = browser_page.locator("[data-testid='stApp']").inner_text()
+    assert "iris_classifier" not in text and "MLflow" not in text
+    screenshot(browser_page, "sign-in")
+    browser_page.get_by_label("Username").fill("rita")
+    browser_page.locator("input[type=password]").fill("wrong")
+    browser_page.get_by_role("button", name="Sign in").click()
+    settle(browser_page)
+    browser_page.get_by_text("Wrong username or password.").wait_for(timeout=30_000)
+
+
+def test_deep_link_as_first_request_signs_in_then_opens_the_version(served_app, browser_page):
+    """A fresh server's first request is a deep link: after sign-in it opens that page,
+    inside app.py, and a reload keeps both the user and the page."""
     browser_page.goto(f"{served_app}/version?model=iris_classifier&version=3")
+    sign_in(browser_page, "rita")
+    browser_page.get_by_text("iris_classifier · version 3").wait_for(timeout=30_000)
+    assert "healthy" in sidebar_text(browser_page)  # drawn by app.py
+    screenshot(browser_page, "version")
+    browser_page.reload()
     settle(browser_page)
     browser_page.get_by_text("iris_classifier · version 3").wait_for(timeout=30_000)
-    sidebar = browser_page.locator("[data-testid='stSidebar']")
-    assert "healthy" in sidebar.inner_text()  # drawn by app.py
-    assert "Overview" in sidebar.inner_text()
-    SCREENSHOTS.mkdir(exist_ok=True)
-    browser_page.screenshot(path=SCREENSHOTS / "version.png", full_page=True)
+    assert "Rita" in sidebar_text(browser_page)
+    assert "version=3" in browser_page.url
 
 
-def test_overview_in_chromium(served_app, browser_page):
-    browser_page.goto(served_app)
-    settle(browser_page)
-    browser_page.get_by_text("Registered models").wait_for(timeout=30_000)
-    assert browser_page.locator("[data-testid='stDataFrame']").count() == 1
-    assert "Model registry" in browser_page.locator("h1").first.inner_text()
-    SCREENSHOTS.mkdir(exist_ok=True)
-    browser_page.screenshot(path=SCREENSHOTS / "overview.png", full_page=True)
-    assert (SCREENSHOTS / "overview.png").stat().st_size > 10_000
-
-
-def test_sidebar_navigation_keeps_the_selection_in_the_url(served_app, browser_page):
+def test_sign_out_then_reload_asks_for_the_password_again(served_app, browser_page):
     browser_page.goto(f"{served_app}/model?model=diabetes_regressor")
-    settle(browser_page)
+    sign_in(browser_page, "dana")
     browser_page.get_by_role("heading", name="diabetes_regressor").wait_for(timeout=30_000)
     assert "model=diabetes_regressor" in browser_page.url
-    browser_page.screenshot(path=SCREENSHOTS / "model.png", full_page=True)
+    screenshot(browser_page, "model")
+    browser_page.get_by_role("button", name="Sign out").click()
+    settle(browser_page)
+    browser_page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    browser_page.wait_for_function(
+        "() => !document.cookie.includes('model_registry_dashboard=')", timeout=30_000
+    )
+    browser_page.reload()
+    settle(browser_page)
+    browser_page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    assert "diabetes_regressor" not in browser_page.locator("[data-testid='stApp']").inner_text()
+
+
+@pytest.mark.parametrize("user", ["vic", "dana", "rita", "ada"])
+def test_each_role_signs_in_and_sees_its_pages(served_app, browser_page, user):
+    browser_page.goto(served_app)
+    sign_in(browser_page, user)
+    browser_page.get_by_text("Registered models").wait_for(timeout=30_000)
+    navigation = sidebar_text(browser_page)
+    assert "Overview" in navigation and "Audit" in navigation
+    assert ("Approvals" in navigation) == (TEST_USERS[user] != "viewer")
+    if user == "vic":
+        screenshot(browser_page, "overview")
+
+
+def test_request_and_approval_in_two_browsers(served_app, browser, client: MlflowClient):
+    """The issue's done-when: a data scientist requests Staging -> Production, a reviewer
+    approves in another browser, MLflow shows it, and the audit page shows both steps."""
+    name = make_model(
+        client,
+        {
+            "accuracy": 0.95,
+            "stage": "Staging",
+            "tags": {"approved": "true", "performance_validated": "true"},
+        },
+    )
+    client.log_metric(client.get_model_version(name, "1").run_id, "f1_score", 0.94)
+    scientist = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    scientist.goto(f"{served_app}/version?model={name}&version=1")
+    sign_in(scientist, "dana")
+    scientist.get_by_role("tab", name="Actions", exact=True).first.click()
+    reason = scientist.get_by_label("Reason")
+    reason.fill("better recall on the new data")
+    reason.press("Enter")
+    settle(scientist)
+    scientist.get_by_role("button", name="Request approval").click()
+    settle(scientist)
+    filed = scientist.get_by_text(re.compile(r"^Request #\d+ filed"))
+    filed.wait_for(timeout=30_000)
+    request_id = filed.inner_text().split("#")[1].split(" ")[0].rstrip(":")
+    screenshot(scientist, "request")
+    assert client.get_model_version(name, "1").current_stage == "Staging"
+
+    reviewer = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    reviewer.goto(f"{served_app}/approvals")
+    sign_in(reviewer, "rita")
+    # Streamlit marks each widget's container with its key: st-key-<key>.
+    comment = reviewer.locator(f".st-key-request-{request_id}-comment input")
+    comment.fill("metrics beat production")
+    comment.press("Enter")
+    settle(reviewer)
+    assert comment.input_value() == "metrics beat production"
+    screenshot(reviewer, "approvals")
+    reviewer.locator(f".st-key-request-{request_id}-approve button").click()
+    settle(reviewer)
+    reviewer.get_by_text(f"Request #{request_id} approved").wait_for(timeout=30_000)
+
+    version = client.get_model_version(name, "1")
+    assert version.current_stage == "Production"
+    assert version.tags["approval.requested_by"] == "dana"
+    assert version.tags["approval.approved_by"] == "rita"
+    assert version.tags["approval.status"] == "executed"
+    reviewer.goto(f"{served_app}/audit?model={name}")
+    settle(reviewer)
+    grid = reviewer.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=30_000)
+    reviewer.get_by_text("2 events.").wait_for(timeout=30_000)  # the request and the approval
+    screenshot(reviewer, "audit")
+    for context in (scientist.context, reviewer.context):
+        context.close()

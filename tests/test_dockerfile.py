@@ -32,8 +32,14 @@ def test_image_is_python_311_and_installs_the_runtime_requirements():
     assert parsed().baseimage.startswith("python:3.11")
     assert "pip install --no-cache-dir -r requirements.txt" in instructions("RUN")
     copied = " ".join(instructions("COPY"))
-    for part in ("requirements.txt", "app.py", "dashboard", "pages", ".streamlit/config.toml"):
+    # Everything the app reads at run time: code, the default policy, the demo users.
+    for part in (
+        "requirements.txt", "app.py", "dashboard", "pages", "policies", "demo",
+        ".streamlit/config.toml",
+    ):  # fmt: skip
         assert part in copied
+    for source in (value.split()[0] for value in instructions("COPY")):
+        assert (ROOT / source).exists(), f"COPY {source}: no such path in the repository"
 
 
 def test_image_serves_streamlit_on_8501_as_a_non_root_user():

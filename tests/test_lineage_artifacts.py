@@ -58,7 +58,7 @@ def test_lineage_of_a_seeded_version(service):
     assert facts["data.feature_engineering"] == lineage.NOT_RECORDED
 
 
-def test_lineage_of_a_version_without_a_run(service, client):
+def test_lineage_of_a_version_without_a_run(dashboard_env, service, client):
     name = f"norun_{uuid.uuid4().hex[:8]}"
     client.create_registered_model(name)
     client.create_model_version(name, "s3://bucket/models/handmade")

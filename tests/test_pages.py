@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import BULK_MODEL, BULK_VERSIONS
+from tests.conftest import BULK_MODEL, BULK_VERSIONS, TEST_USERS
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +29,14 @@ def entry_point() -> str:
     return str(folder / "app.py")
 
 
-def render(page: str | None = None, **query: str) -> AppTest:
+def render(page: str | None = None, *, user: str = "ada", **query: str) -> AppTest:
+    """Run app.py as `user` (one of conftest.TEST_USERS, signed in as the sign-in would leave
+    the session), on `page` with `query`."""
     app = AppTest.from_file(entry_point(), default_timeout=60)
+    app.session_state["authentication_status"] = True
+    app.session_state["username"] = user
+    app.session_state["name"] = user.title()
+    app.session_state["roles"] = [TEST_USERS[user]]
     if page:
         app.switch_page(str(ROOT / page))
     for key, value in query.items():
@@ -149,7 +155,7 @@ def test_unknown_version_in_the_link_is_named(dashboard_env):
         ("ftp://registry.example/mlflow", "is not supported"),
     ],
 )
-def test_bad_tracking_uri_shows_what_to_check(uri, message, monkeypatch, fresh_cache):
+def test_bad_tracking_uri_shows_what_to_check(uri, message, auth_env, monkeypatch, fresh_cache):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     app = render()
     assert message in app.error[0].value

@@ -15,6 +15,7 @@ from dashboard.policy import PRODUCTION_AT_TAG, parse_policy
 from dashboard.registry import RegistryService
 from dashboard.store import AuditEvent, AuditFilter, open_store
 from tests.test_actions import RULES, make_model
+from tests.test_approvals import REVIEWER
 
 
 def event(**overrides) -> AuditEvent:
@@ -82,7 +83,11 @@ def test_an_unreachable_database_is_a_sentence():
 def test_every_action_records_exactly_one_event(registry_uri, client, tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'audit.db'}")
     ctx = ActionContext(
-        RegistryService(registry_uri), parse_policy(RULES % "stages"), "carol", store=store
+        RegistryService(registry_uri),
+        parse_policy(RULES % "stages"),
+        "carol",
+        REVIEWER,
+        store=store,
     )
     name = make_model(
         client,
