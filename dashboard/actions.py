@@ -20,6 +20,7 @@ from dashboard.policy import (
     BumpVersion,
     Checklist,
     DeleteTag,
+    DeleteVersion,
     EditDescription,
     Policy,
     RemoveAlias,
@@ -306,6 +307,34 @@ class _RollbackSteps:
         return problems
 
 
+def delete_version(ctx: ActionContext, model: str, version: int, reason: str) -> ActionResult:
+    """Delete a version the retention policy lists (admin only). Re-checked here: a version
+    that holds an alias, sits in Staging or Production, or has a pending request is kept."""
+
+    def write(detail: ModelDetail, facts: VersionFacts) -> str:
+        record = detail.version(version)
+        protected = retention_protection(record, _require_store(ctx))
+        if protected:
+            raise Refused(f"{model} v{version} is kept: {protected}.")
+        ctx.registry.delete_version(model, version)
+        return f"{model} v{version} deleted ({reason})."
+
+    return _run(
+        ctx, "delete_version", model, version, DeleteVersion(reason), None, write, reason=reason
+    )
+
+
+def retention_protection(record: ModelVersionRecord, store: Store) -> str | None:
+    """Why retention must never delete `record`, or None."""
+    if record.aliases:
+        return "it holds " + ", ".join(f"@{alias}" for alias in record.aliases)
+    if record.stage in ("Staging", "Production"):
+        return f"it is in {record.stage}"
+    if store.requests(statuses=["pending"], model=record.name, version=record.version):
+        return "it has a pending request"
+    return None
+
+
 # ----- the common path -----------------------------------------------------------------------
 
 
@@ -496,12 +525,56 @@ def request_promotion(
     )
 
 
+def propose_rollback(
+    ctx: ActionContext, model: str, target_version: int, reason: str
+) -> ActionResult:
+    """File a request to roll `model` back to `target_version` (the monitor's `propose`
+    mode); a reviewer's approval runs the roll back through the policy."""
+    try:
+        detail = _read(ctx, model)
+    except DashboardError as error:
+        return _audited(
+            ctx, "request", model, target_version, reason, ActionResult("refused", str(error))
+        )
+    current = lifecycle.production_version(detail.versions)
+    current_facts = _facts(ctx, detail, current.version) if current else None
+
+    def write(detail: ModelDetail, facts: VersionFacts) -> str:
+        store = _require_store(ctx)
+        pending = store.requests(statuses=["pending"], model=model)
+        if any(r.kind == "rollback" for r in pending):
+            raise Refused(f"A roll back of {model} is already waiting for a reviewer.")
+        checklist = evaluate(ctx.policy, facts, Rollback(current_facts, reason), ctx.actor)
+        request_id = store.create_request(
+            model, target_version, facts.stage, "Production", ctx.actor, reason,
+            _checks(checklist), kind="rollback",
+        )  # fmt: skip
+        _mirror(
+            ctx,
+            model,
+            target_version,
+            {"request_id": str(request_id), "status": "pending", "requested_by": ctx.actor,
+             "requested_to": "Production (roll back)"},
+        )  # fmt: skip
+        return (
+            f"Request #{request_id} filed: roll {model} back to v{target_version}, "
+            "waiting for a reviewer."
+        )
+
+    return _run(
+        ctx, "request", model, target_version, Rollback(current_facts, reason), None, write,
+        detail=detail, reason=reason,
+    )  # fmt: skip
+
+
 def approve(ctx: ActionContext, request_id: int, comment: str = "") -> ActionResult:
     """Approve a pending request and execute its transition, if the policy passes now and the
     approver did not file it. Two approvals at once execute it once."""
     request, refusal = _decidable(ctx, request_id, "approve")
     if refusal:
         return refusal
+    if request.kind == "rollback":
+        return _approve_rollback(ctx, request, comment)
 
     def write(detail: ModelDetail, facts: VersionFacts) -> str:
         store = _require_store(ctx)
@@ -557,6 +630,36 @@ def approve(ctx: ActionContext, request_id: int, comment: str = "") -> ActionRes
     if result.outcome == "refused" and result.checklist.checks:
         _require_store(ctx).note_decision_checklist(request_id, _checks(result.checklist))
     return result
+
+
+def _approve_rollback(ctx: ActionContext, request: PromotionRequest, comment: str) -> ActionResult:
+    """Claim the request, then roll back (audited as its own `roll_back` event); a refused
+    or failed roll back puts the request back to pending or marks it failed."""
+    store = _require_store(ctx)
+    if not store.move_request(
+        request.id, "pending", "approved", reviewer=ctx.actor, comment=comment or None,
+        decided_at=_moment(),
+    ):  # fmt: skip
+        result = ActionResult("refused", f"Request #{request.id} was decided by someone else.")
+        return _audited(ctx, "approve", request.model, request.version, comment, result)
+    rolled = roll_back(ctx, request.model, request.reason, request.version)
+    if rolled.done:
+        store.move_request(request.id, "approved", "executed")
+        _mirror(
+            ctx, request.model, request.version,
+            {"status": "executed", "approved_by": ctx.actor, "approved_at": _now()},
+        )  # fmt: skip
+        result = ActionResult(
+            "done", f"Request #{request.id} approved: {rolled.message}", rolled.checklist
+        )
+    elif rolled.outcome == "refused":
+        store.move_request(request.id, "approved", "pending", reviewer=None, decided_at=None)
+        result = rolled
+    else:
+        store.move_request(request.id, "approved", "failed", error=rolled.message)
+        _mirror(ctx, request.model, request.version, {"status": "failed"})
+        result = rolled
+    return _audited(ctx, "approve", request.model, request.version, comment, result)
 
 
 def reject(ctx: ActionContext, request_id: int, comment: str) -> ActionResult:

@@ -95,12 +95,32 @@ class Deployment:
     health_interval_seconds: int = 10
 
 
+MONITOR_MODES = ("propose", "auto")
+
+
+@dataclass(frozen=True)
+class MonitorRule:
+    """`monitoring.rules.MODEL`: when the production version's `metric` breaches, the
+    monitor proposes a roll back (a request for a reviewer) or rolls back at once (`auto`).
+
+    A breach: the value is below `min_value`, or more than `max_drop` below the previous
+    production version's value. Without either, `max_drop` is `alert_threshold.accuracy_drop`.
+    """
+
+    model: str
+    metric: str = "accuracy"
+    min_value: float | None = None
+    max_drop: float | None = None
+    mode: str = "propose"
+
+
 @dataclass(frozen=True)
 class Monitoring:
     performance_tracking: bool = False
     drift_detection: bool = False
     accuracy_drop: float = 0.05
     latency_increase: float = 100.0
+    rules: tuple[MonitorRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -403,7 +423,7 @@ class _PolicyReader:
     def monitoring(self, value: Any) -> Monitoring:
         path = "monitoring"
         fields = self.mapping(
-            value, path, {"performance_tracking", "drift_detection", "alert_threshold"}
+            value, path, {"performance_tracking", "drift_detection", "alert_threshold", "rules"}
         )
         thresholds = self.mapping(
             fields.get("alert_threshold"),
@@ -411,6 +431,10 @@ class _PolicyReader:
             {"accuracy_drop", "latency_increase"},
         )
         defaults = Monitoring()
+        accuracy_drop = self.number(
+            thresholds.get("accuracy_drop", defaults.accuracy_drop),
+            f"{path}.alert_threshold.accuracy_drop",
+        )
         return Monitoring(
             performance_tracking=self.boolean(
                 fields.get("performance_tracking", False), f"{path}.performance_tracking"
@@ -418,15 +442,48 @@ class _PolicyReader:
             drift_detection=self.boolean(
                 fields.get("drift_detection", False), f"{path}.drift_detection"
             ),
-            accuracy_drop=self.number(
-                thresholds.get("accuracy_drop", defaults.accuracy_drop),
-                f"{path}.alert_threshold.accuracy_drop",
-            ),
+            accuracy_drop=accuracy_drop,
             latency_increase=self.number(
                 thresholds.get("latency_increase", defaults.latency_increase),
                 f"{path}.alert_threshold.latency_increase",
             ),
+            rules=self.monitor_rules(fields.get("rules"), f"{path}.rules", accuracy_drop),
         )
+
+    def monitor_rules(self, value: Any, path: str, default_drop: float) -> tuple[MonitorRule, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            raise self.fail(path, f"must map model names to rules, not {_kind(value)}")
+        rules = []
+        for model, raw in value.items():
+            where = f"{path}.{model}"
+            fields = self.mapping(raw, where, {"metric", "min_value", "max_drop", "mode"})
+            mode = self.text(fields.get("mode", "propose"), f"{where}.mode")
+            if mode not in MONITOR_MODES:
+                raise self.fail(f"{where}.mode", f"must be 'propose' or 'auto', not {mode!r}")
+            min_value = (
+                self.number(fields["min_value"], f"{where}.min_value")
+                if "min_value" in fields
+                else None
+            )
+            max_drop = (
+                self.number(fields["max_drop"], f"{where}.max_drop")
+                if "max_drop" in fields
+                else None
+            )
+            if min_value is None and max_drop is None:
+                max_drop = default_drop
+            rules.append(
+                MonitorRule(
+                    model=self.text(model, where),
+                    metric=self.text(fields.get("metric", "accuracy"), f"{where}.metric"),
+                    min_value=min_value,
+                    max_drop=max_drop,
+                    mode=mode,
+                )
+            )
+        return tuple(rules)
 
 
 def _join(path: str, key: Any) -> str:
@@ -540,8 +597,17 @@ class BumpVersion:
     model_semvers: tuple[str, ...] = ()  # semantic versions already used by the model
 
 
+@dataclass(frozen=True)
+class DeleteVersion:
+    """Retention clean-up: the version may go only if it is in one of the policy's
+    `archive_stages` (the caller checks age, count and protection)."""
+
+    reason: str
+
+
 Action = (
     Transition
+    | DeleteVersion
     | Rollback
     | SetTag
     | DeleteTag
@@ -600,6 +666,24 @@ def evaluate(policy: Policy, facts: VersionFacts, action: Action, actor: str) ->
         )
     elif isinstance(action, BumpVersion):
         checks += _bump_checks(action)
+    elif isinstance(action, DeleteVersion):
+        in_archive = not policy.archive_stages or facts.stage in policy.archive_stages
+        checks.append(
+            Check(
+                "archive stage",
+                in_archive,
+                f"{facts.stage} is one of the retention stages"
+                if in_archive
+                else f"{facts.stage} is not in version_policy.archive_stages",
+            )
+        )
+        checks.append(
+            Check(
+                "reason",
+                bool(action.reason.strip()),
+                "reason given" if action.reason.strip() else "a deletion needs a reason",
+            )
+        )
     return Checklist(tuple(checks))
 
 

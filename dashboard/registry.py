@@ -27,6 +27,9 @@ from dashboard.errors import NotFound, RegistryUnavailable
 
 # Run ids per `search_runs` request (a POST): 250 ids make a filter of about 9 KB.
 RUN_ID_CHUNK_SIZE = 250
+# Tags of a run that evaluated a registered version after training (the monitor reads them).
+EVALUATION_MODEL_TAG = "evaluation.model"
+EVALUATION_VERSION_TAG = "evaluation.version"
 VERSIONS_PAGE_SIZE = 10_000
 MODELS_PAGE_SIZE = 1_000
 EXPERIMENTS_PAGE_SIZE = 1_000
@@ -296,6 +299,24 @@ class RegistryService:
                 runs[run.info.run_id] = _run_record(run, experiments)
         return runs
 
+    def evaluation_runs(self, model: str) -> list[RunRecord]:
+        """Runs that evaluated a version of `model` after training, newest first: runs tagged
+        `evaluation.model = MODEL` and `evaluation.version = N` (one request per 1,000)."""
+        experiments = self.experiment_names()
+        if not experiments:
+            return []
+        with self._mlflow_errors(f"reading the evaluation runs of {model}"):
+            found = _all_pages(
+                lambda token: self.client.search_runs(
+                    experiment_ids=list(experiments),
+                    filter_string=f"tags.`{EVALUATION_MODEL_TAG}` = {_quote(model)}",
+                    order_by=["attributes.start_time DESC"],
+                    max_results=1000,
+                    page_token=token,
+                )
+            )
+        return [_run_record(run, experiments) for run in found]
+
     def metric_history(self, run_id: str, key: str) -> list[MetricPoint]:
         with self._mlflow_errors(f"reading the history of metric {key!r}"):
             history = self.client.get_metric_history(run_id, key)
@@ -362,6 +383,10 @@ class RegistryService:
     def update_description(self, name: str, version: int, text: str) -> None:
         with self._mlflow_errors(f"updating the description of {name} v{version}"):
             self.client.update_model_version(name, str(version), description=text)
+
+    def delete_version(self, name: str, version: int) -> None:
+        with self._mlflow_errors(f"deleting {name} v{version}"):
+            self.client.delete_model_version(name, str(version))
 
     def transition_stage(self, name: str, version: int, stage: str, archive_existing: bool) -> None:
         """Move a version to an MLflow stage; with `archive_existing`, the versions in that stage

@@ -62,7 +62,40 @@ promotion_requests = sa.Table(
     sa.Column("checklist_at_request", sa.Text, nullable=True),
     sa.Column("checklist_at_decision", sa.Text, nullable=True),
     sa.Column("error", sa.Text, nullable=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # promotion, or rollback (0003)
 )
+
+monitor_checks = sa.Table(
+    "monitor_checks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("model", sa.String(500), nullable=False),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("metric", sa.String(250), nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("threshold", sa.Float, nullable=True),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("mode", sa.String(20), nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class MonitorCheck:
+    """One pass of the monitor over one rule: what it read, what it concluded, what it did."""
+
+    model: str
+    version: int | None
+    metric: str
+    value: float | None
+    threshold: float | None
+    state: str  # ok, breach, no_data
+    mode: str  # propose or auto
+    action: str  # none, proposed, rolled_back, refused, failed
+    message: str
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -82,6 +115,7 @@ class PromotionRequest:
     checklist_at_request: list[dict[str, Any]]
     checklist_at_decision: list[dict[str, Any]]
     error: str
+    kind: str = "promotion"  # or "rollback": approving it rolls the model back to `version`
 
 
 @dataclass(frozen=True)
@@ -167,11 +201,13 @@ class Store:
         requester: str,
         reason: str,
         checklist: list[dict[str, Any]],
+        kind: str = "promotion",
     ) -> int:
         row = {
             "model": model, "version": version, "from_stage": from_stage, "to_stage": to_stage,
             "requester": requester, "reason": reason or None, "status": "pending",
             "created_at": datetime.now(UTC), "checklist_at_request": _json(checklist),
+            "kind": kind,
         }  # fmt: skip
         with self._errors("filing a promotion request"), self.engine.begin() as connection:
             inserted = connection.execute(promotion_requests.insert().values(**row))
@@ -232,6 +268,28 @@ class Store:
         )
         with self._errors("updating a promotion request"), self.engine.begin() as connection:
             connection.execute(statement)
+
+    def record_check(self, check: MonitorCheck) -> None:
+        with self._errors("recording a monitor check"), self.engine.begin() as connection:
+            connection.execute(monitor_checks.insert().values(**check.__dict__))
+
+    def latest_checks(self) -> dict[str, MonitorCheck]:
+        """The monitor's most recent check of each model."""
+        table = monitor_checks
+        newest = (
+            sa.select(table.c.model, sa.func.max(table.c.id).label("id"))
+            .group_by(table.c.model)
+            .subquery()
+        )
+        query = sa.select(table).join(newest, table.c.id == newest.c.id)
+        with self._errors("reading monitor checks"), self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return {
+            row["model"]: MonitorCheck(
+                **{k: row[k] for k in row if k not in ("id", "at")}, at=_utc(row["at"])
+            )
+            for row in rows
+        }
 
     def _errors(self, what: str) -> AbstractContextManager[None]:
         return _database_errors(what, self.engine.url.render_as_string(hide_password=True))
@@ -299,7 +357,7 @@ def _request(row: Mapping[str, Any]) -> PromotionRequest:
         decided_at=_utc(row["decided_at"]),
         checklist_at_request=json.loads(row["checklist_at_request"] or "[]"),
         checklist_at_decision=json.loads(row["checklist_at_decision"] or "[]"),
-        error=row["error"] or "",
+        error=row["error"] or "", kind=row["kind"],
     )  # fmt: skip
 
 
