@@ -1,20 +1,29 @@
-"""Entry point: reads settings, checks the registry, builds the navigation and runs the page."""
-
-import logging
+"""Entry point: reads settings, signs the user in, builds their navigation and runs the page."""
 
 import streamlit as st
 
 from dashboard import auth, cache, navigation, widgets
 from dashboard.config import load_settings
 from dashboard.errors import DashboardError
+from dashboard.streamlit_pages import run_page
 
 st.set_page_config(page_title="Model registry", page_icon=":material/hub:", layout="wide")
-
 
 try:
     settings = load_settings()
     cache.policy()  # a bad policy file stops the app here, naming the line and the reason
     cache.store()  # opens DASHBOARD_DB_URL and runs its migrations
+    screen_access = auth.screen_token_access()
+    if screen_access:
+        # The read-only screen token opens the team screen and nothing else.
+        run_page(st.navigation([navigation.page("screen")], position="hidden"))
+        st.stop()
+    if screen_access is False:
+        st.error(
+            "This team screen link's token is not valid. Sign in, or ask an admin for the "
+            "current link.",
+            icon=":material/key_off:",
+        )
     # Before st.navigation: the first run of a session must know the user's pages, or a
     # deep link to one of them would fall back to the overview.
     user = auth.signed_in_user(settings)
@@ -29,21 +38,13 @@ if user is None:
     st.stop()
 
 page = st.navigation(navigation.pages_for(user.roles))
+if page.url_path == "screen":
+    run_page(page)  # the wall screen draws its own health banner and keeps its last state
+    st.stop()
 auth.sign_out_button(user)
 status = cache.status(settings.tracking_uri)
 widgets.registry_sidebar(settings, status)
 if not status.healthy:
     st.error(status.message, icon=":material/cloud_off:")
     st.stop()
-
-try:
-    page.run()
-except DashboardError as error:
-    st.error(str(error), icon=":material/error:")
-except Exception:  # a bug, not bad input: log the traceback for us, show a sentence to the user
-    logging.getLogger("dashboard").exception("page %s failed", page.title)
-    st.error(
-        "This page failed unexpectedly; the error is in the dashboard's log. "
-        "Try Refresh data, or report it with the page's URL.",
-        icon=":material/error:",
-    )
+run_page(page)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from dashboard import lifecycle, roles
+from dashboard import lifecycle, retention, roles
 from dashboard.backends import LifecycleBackend, backend_for, present
 from dashboard.errors import DashboardError
 from dashboard.policy import (
@@ -308,31 +308,24 @@ class _RollbackSteps:
 
 
 def delete_version(ctx: ActionContext, model: str, version: int, reason: str) -> ActionResult:
-    """Delete a version the retention policy lists (admin only). Re-checked here: a version
-    that holds an alias, sits in Staging or Production, or has a pending request is kept."""
+    """Delete a version the retention policy lists (admin only). The list is computed again
+    here, so a version that meanwhile got an alias, a stage or a pending request is kept."""
 
     def write(detail: ModelDetail, facts: VersionFacts) -> str:
-        record = detail.version(version)
-        protected = retention_protection(record, _require_store(ctx))
-        if protected:
-            raise Refused(f"{model} v{version} is kept: {protected}.")
+        pending = {(r.model, r.version) for r in _require_store(ctx).requests(statuses=["pending"])}
+        listed = retention.candidates(detail.versions, ctx.policy, pending, datetime.now(UTC))
+        if version not in {c.version.version for c in listed}:
+            kept = retention.protected(detail.version(version), pending)
+            raise Refused(
+                f"{model} v{version} is not listed by the retention policy"
+                + (f": it {kept}." if kept else ".")
+            )
         ctx.registry.delete_version(model, version)
         return f"{model} v{version} deleted ({reason})."
 
     return _run(
         ctx, "delete_version", model, version, DeleteVersion(reason), None, write, reason=reason
     )
-
-
-def retention_protection(record: ModelVersionRecord, store: Store) -> str | None:
-    """Why retention must never delete `record`, or None."""
-    if record.aliases:
-        return "it holds " + ", ".join(f"@{alias}" for alias in record.aliases)
-    if record.stage in ("Staging", "Production"):
-        return f"it is in {record.stage}"
-    if store.requests(statuses=["pending"], model=record.name, version=record.version):
-        return "it has a pending request"
-    return None
 
 
 # ----- the common path -----------------------------------------------------------------------

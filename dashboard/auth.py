@@ -8,6 +8,8 @@ cookie key keeps a user signed in across reloads; sign-out deletes it.
 from __future__ import annotations
 
 import contextlib
+import hmac
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,11 +59,25 @@ def _users_file(path: str, modified: float) -> UsersFile:
     return load_users(Path(path))
 
 
-def _secret_cookie_key() -> str | None:
+def _secret(name: str) -> str | None:
+    """A value from .streamlit/secrets.toml, or None (no file, or no such key)."""
     try:
-        return st.secrets.get("cookie_key")
+        return st.secrets.get(name)
     except FileNotFoundError:
-        return None  # no secrets.toml: the environment or the demo provides the key
+        return None
+
+
+def screen_token_access() -> bool | None:
+    """None when the URL carries no `?token=`; else whether it is the team screen's
+    read-only token (DASHBOARD_SCREEN_TOKEN or `screen_token` in secrets), compared in
+    constant time. No token configured: every token is wrong."""
+    given = st.query_params.get("token")
+    if given is None:
+        return None
+    expected = os.environ.get("DASHBOARD_SCREEN_TOKEN", "").strip() or _secret("screen_token")
+    if not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), str(expected).encode("utf-8"))
 
 
 def _authenticator(settings: Settings) -> stauth.Authenticate:
@@ -69,7 +85,7 @@ def _authenticator(settings: Settings) -> stauth.Authenticate:
     return stauth.Authenticate(
         users.credentials,
         users.cookie_name,
-        cookie_key(_secret_cookie_key(), settings.demo_mode, demo_dir()),
+        cookie_key(_secret("cookie_key"), settings.demo_mode, demo_dir()),
         users.cookie_expiry_days,
         auto_hash=False,  # the file holds bcrypt hashes only (users.load_users checks)
         login_sleep_time=0,  # the cookie is read from the request, no need to wait for it

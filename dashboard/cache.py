@@ -6,11 +6,13 @@ stale (`clear_model`), and screens opened by many people share one set of MLflow
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
-from dashboard import auth, summaries
+from dashboard import auth, screen, summaries
 from dashboard.actions import ActionContext
 from dashboard.backends import backend_for, present, present_versions
 from dashboard.config import DEFAULT_CACHE_TTL_SECONDS, load_settings
@@ -21,12 +23,14 @@ from dashboard.registry import (
     ArtifactStore,
     MetricPoint,
     ModelDetail,
+    ModelVersionRecord,
     RegisteredModelRecord,
     RegistryService,
     RegistryStatus,
     RunRecord,
     registry_status,
 )
+from dashboard.screen import ScreenCard
 from dashboard.store import Store, open_store
 from dashboard.summaries import ModelSummary
 
@@ -105,6 +109,42 @@ def _overview(tracking_uri: str, policy: Policy) -> list[ModelSummary]:
     return summaries.summarize(models, versions, runs, policy)
 
 
+def screen_cards(tracking_uri: str) -> list[ScreenCard]:
+    """The team screen's cards: one shared cached read for every screen open (pending
+    request counts come from the dashboard's own database)."""
+    models, versions, runs = _screen_records(tracking_uri, policy().lifecycle)
+    pending = Counter(r.model for r in store().requests(statuses=["pending"]))
+    return screen.cards(models, versions, runs, dict(pending))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _screen_records(
+    tracking_uri: str, lifecycle: Lifecycle
+) -> tuple[list[RegisteredModelRecord], list[ModelVersionRecord], dict[str, RunRecord]]:
+    service = registry_service(tracking_uri)
+    models = service.registered_models()
+    versions = present_versions(service.all_versions(models), backend_for(lifecycle))
+    return models, versions, service.runs_for(screen.run_ids_needed(versions))
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=8)
+def pyfunc_model(tracking_uri: str, name: str, version: int) -> Any:
+    """A loaded version, kept for the next scoring (a failed load is not kept)."""
+    return registry_service(tracking_uri).load_pyfunc(name, version)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def evaluation_runs(tracking_uri: str, model: str) -> list[RunRecord]:
+    return registry_service(tracking_uri).evaluation_runs(model)
+
+
+@st.cache_resource(show_spinner=False)
+def last_known(tracking_uri: str) -> dict[str, object]:
+    """What the team screen last read successfully, and when: shown, with its age, while
+    the registry cannot be reached. One per process, shared by every screen."""
+    return {}
+
+
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def model_names(tracking_uri: str) -> list[str]:
     return [model.name for model in registered_models(tracking_uri)]
@@ -152,6 +192,7 @@ def clear_model(tracking_uri: str, name: str) -> None:
     current = policy()
     _model_detail.clear(tracking_uri, name, current.lifecycle)
     _overview.clear(tracking_uri, current)
+    _screen_records.clear(tracking_uri, current.lifecycle)
     registered_models.clear(tracking_uri)
     model_names.clear(tracking_uri)
 
@@ -160,6 +201,7 @@ def clear_all() -> None:
     for cached in (
         status,
         _overview,
+        _screen_records,
         model_names,
         registered_models,
         _model_detail,

@@ -42,6 +42,7 @@ class Settings:
     # then refuses to start: there is no default password).
     auth_config_path: Path | None
     db_url: str
+    screen_refresh_seconds: int = 30
 
     @property
     def masked_tracking_uri(self) -> str:
@@ -61,22 +62,27 @@ def load_settings() -> Settings:
         if auth_config
         else (None if explicit_uri else DEMO_USERS),
         db_url=os.environ.get("DASHBOARD_DB_URL", "").strip() or default_db_url(),
+        screen_refresh_seconds=_whole_seconds("DASHBOARD_SCREEN_REFRESH", 30, minimum=5),
     )
 
 
 def _cache_ttl() -> int:
-    raw = os.environ.get("DASHBOARD_CACHE_TTL", "").strip()
+    return _whole_seconds("DASHBOARD_CACHE_TTL", DEFAULT_CACHE_TTL_SECONDS, minimum=0)
+
+
+def _whole_seconds(variable: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(variable, "").strip()
     if not raw:
-        return DEFAULT_CACHE_TTL_SECONDS
+        return default
     try:
-        ttl = int(raw)
+        seconds = int(raw)
     except ValueError:
-        ttl = -1
-    if ttl < 0:
+        seconds = minimum - 1
+    if seconds < minimum:
         raise ConfigurationError(
-            f"DASHBOARD_CACHE_TTL must be a whole number of seconds (0 or more), not {raw!r}."
+            f"{variable} must be a whole number of seconds ({minimum} or more), not {raw!r}."
         )
-    return ttl
+    return seconds
 
 
 def mask_uri(uri: str) -> str:

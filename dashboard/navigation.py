@@ -41,28 +41,43 @@ def pages() -> dict[str, StreamlitPage]:
             icon=":material/folder_open:",
             url_path="artifacts",
         ),
+        "deploy": st.Page(
+            PAGES_DIR / "deploy.py",
+            title="Deploy",
+            icon=":material/rocket_launch:",
+            url_path="deploy",
+        ),
         "approvals": st.Page(
             PAGES_DIR / "approvals.py",
             title="Approvals",
             icon=":material/approval:",
             url_path="approvals",
         ),
+        "monitoring": st.Page(
+            PAGES_DIR / "monitoring.py",
+            title="Monitoring",
+            icon=":material/monitor_heart:",
+            url_path="monitoring",
+        ),
+        "retention": st.Page(
+            PAGES_DIR / "retention.py",
+            title="Retention",
+            icon=":material/delete_sweep:",
+            url_path="retention",
+        ),
         "audit": st.Page(
             PAGES_DIR / "audit.py", title="Audit", icon=":material/history:", url_path="audit"
+        ),
+        "screen": st.Page(
+            PAGES_DIR / "screen.py", title="Team screen", icon=":material/tv:", url_path="screen"
         ),
     }
 
 
 PAGE_NAMES = (
-    "overview",
-    "model",
-    "version",
-    "compare",
-    "lineage",
-    "artifacts",
-    "approvals",
-    "audit",
-)
+    "overview", "model", "version", "compare", "lineage", "artifacts", "deploy", "approvals",
+    "monitoring", "retention", "audit", "screen",
+)  # fmt: skip
 
 
 def page_names_for(user_roles: frozenset[str]) -> list[str]:

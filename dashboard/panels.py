@@ -64,7 +64,7 @@ def checklist_view(checklist: Checklist) -> None:
     st.markdown("  \n".join(lines))
 
 
-def _finish(result: ActionResult) -> None:
+def finish(result: ActionResult) -> None:
     """Keep the result for the next run (the write cleared the cache), then rerun."""
     st.session_state[RESULT_KEY] = (result.outcome, result.message)
     st.rerun()
@@ -176,7 +176,7 @@ def _stage_panel(
             ctx.policy, version, run, RequestTransition(target, reason), ctx.actor
         )
         if _gated_button(ctx, "request", "Request approval", request, f"stage-request-{key}"):
-            _finish(
+            finish(
                 actions.request_promotion(
                     ctx,
                     version.name,
@@ -195,7 +195,7 @@ def _stage_panel(
         checklist,
         f"stage-go-{key}",
     ):
-        _finish(
+        finish(
             actions.transition(
                 ctx, version.name, version.version, target, reason, seen=Seen(stage=version.stage)
             )
@@ -220,7 +220,7 @@ def _tags_panel(
                 ctx.policy, version, run, SetTag(tag_key, tag_value), ctx.actor
             )
             if _gated_button(ctx, "set_tag", "Set tag", checklist, f"tag-set-{key}"):
-                _finish(actions.set_tag(ctx, version.name, version.version, tag_key, tag_value))
+                finish(actions.set_tag(ctx, version.name, version.version, tag_key, tag_value))
     with delete_column:
         editable = _editable_tags(version)
         if not editable:
@@ -231,7 +231,7 @@ def _tags_panel(
             if _gated_button(
                 ctx, "delete_tag", f"Remove {doomed}", checklist, f"tag-delete-go-{key}"
             ):
-                _finish(actions.delete_tag(ctx, version.name, version.version, doomed))
+                finish(actions.delete_tag(ctx, version.name, version.version, doomed))
 
 
 def _alias_panel(
@@ -245,7 +245,7 @@ def _alias_panel(
         if alias:
             checklist = actions.preview(ctx.policy, version, run, SetAlias(alias), ctx.actor)
             if _gated_button(ctx, "set_alias", f"Set @{alias}", checklist, f"alias-set-{key}"):
-                _finish(actions.set_alias(ctx, version.name, version.version, alias))
+                finish(actions.set_alias(ctx, version.name, version.version, alias))
     with remove_column:
         if not version.aliases:
             st.caption("This version holds no alias.")
@@ -255,7 +255,7 @@ def _alias_panel(
             if _gated_button(
                 ctx, "remove_alias", f"Remove @{held}", checklist, f"alias-remove-go-{key}"
             ):
-                _finish(actions.remove_alias(ctx, version.name, version.version, held))
+                finish(actions.remove_alias(ctx, version.name, version.version, held))
 
 
 def _description_panel(
@@ -271,7 +271,7 @@ def _description_panel(
     if _gated_button(
         ctx, "edit_description", "Save description", checklist, f"description-go-{key}"
     ):
-        _finish(actions.edit_description(ctx, version.name, version.version, text))
+        finish(actions.edit_description(ctx, version.name, version.version, text))
 
 
 def _release_panel(
@@ -299,7 +299,7 @@ def _release_panel(
         checklist,
         f"bump-go-{key}",
     ):
-        _finish(actions.bump_version(ctx, version.name, version.version, part))
+        finish(actions.bump_version(ctx, version.name, version.version, part))
 
 
 # ----- model page ------------------------------------------------------------------------------
@@ -398,7 +398,7 @@ def roll_back_panel(tracking_uri: str, detail: ModelDetail, runs: dict[str, RunR
         checklist,
         f"rollback-go-{detail.model.name}",
     ):
-        _finish(
+        finish(
             actions.roll_back(
                 ctx,
                 detail.model.name,
@@ -482,7 +482,7 @@ def request_card(tracking_uri: str, request: PromotionRequest) -> None:
         if request.requester == ctx.actor:
             st.caption("You filed this request: another reviewer decides it.")
             if st.button("Cancel request", key=f"{key}-cancel"):
-                _finish(actions.cancel(ctx, request.id))
+                finish(actions.cancel(ctx, request.id))
             return
         refusal = roles.refusal(ctx.roles, "approve")
         if refusal:
@@ -496,9 +496,9 @@ def request_card(tracking_uri: str, request: PromotionRequest) -> None:
             type="primary",
             disabled=not checklist.passed,
         ):
-            _finish(actions.approve(ctx, request.id, comment))
+            finish(actions.approve(ctx, request.id, comment))
         if reject_column.button("Reject", key=f"{key}-reject", disabled=not comment.strip()):
-            _finish(actions.reject(ctx, request.id, comment))
+            finish(actions.reject(ctx, request.id, comment))
 
 
 def _against_production(

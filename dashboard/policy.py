@@ -599,8 +599,7 @@ class BumpVersion:
 
 @dataclass(frozen=True)
 class DeleteVersion:
-    """Retention clean-up: the version may go only if it is in one of the policy's
-    `archive_stages` (the caller checks age, count and protection)."""
+    """Retention clean-up of one version (the action checks the version is still listed)."""
 
     reason: str
 
@@ -667,22 +666,9 @@ def evaluate(policy: Policy, facts: VersionFacts, action: Action, actor: str) ->
     elif isinstance(action, BumpVersion):
         checks += _bump_checks(action)
     elif isinstance(action, DeleteVersion):
-        in_archive = not policy.archive_stages or facts.stage in policy.archive_stages
+        given = bool(action.reason.strip())
         checks.append(
-            Check(
-                "archive stage",
-                in_archive,
-                f"{facts.stage} is one of the retention stages"
-                if in_archive
-                else f"{facts.stage} is not in version_policy.archive_stages",
-            )
-        )
-        checks.append(
-            Check(
-                "reason",
-                bool(action.reason.strip()),
-                "reason given" if action.reason.strip() else "a deletion needs a reason",
-            )
+            Check("reason", given, "reason given" if given else "a deletion needs a reason")
         )
     return Checklist(tuple(checks))
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import mlflow
@@ -23,7 +23,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 from dashboard.config import mask_uri
-from dashboard.errors import NotFound, RegistryUnavailable
+from dashboard.errors import DashboardError, NotFound, RegistryUnavailable
 
 # Run ids per `search_runs` request (a POST): 250 ids make a filter of about 9 KB.
 RUN_ID_CHUNK_SIZE = 250
@@ -360,6 +360,23 @@ class RegistryService:
             else:
                 local = self.client.download_artifacts(store.owner_id, full_path, folder)
             return Path(local).read_bytes()
+
+    # ----- serving ---------------------------------------------------------------------------
+
+    def load_pyfunc(self, name: str, version: int) -> Any:
+        """The version as an `mlflow.pyfunc` model (downloads its files); DashboardError with
+        MLflow's reason when it cannot be loaded."""
+        uri = f"models:/{name}/{version}"
+        try:
+            local = mlflow.artifacts.download_artifacts(
+                artifact_uri=uri, dst_path=tempfile.mkdtemp(prefix="model-"),
+                tracking_uri=self.tracking_uri,
+            )  # fmt: skip
+            return mlflow.pyfunc.load_model(local)
+        except Exception as error:  # loading runs the flavor's own code: any error can surface
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            reason = self._scrub(first_line)[:300]
+            raise DashboardError(f"{uri} could not be loaded: {reason}") from None
 
     # ----- writes (called only by dashboard.actions and dashboard.backends) ------------------
 

@@ -36,7 +36,7 @@ ACTION_ROLES: dict[str, str] = {
 MONITOR_ACTIONS = frozenset({"roll_back", "request"})
 
 # Page name (dashboard.navigation) -> the least role that sees it; unlisted pages: everyone.
-PAGE_ROLES: dict[str, str] = {"approvals": "data_scientist"}
+PAGE_ROLES: dict[str, str] = {"approvals": "data_scientist", "retention": "admin"}
 
 ROLE_LABELS = {
     "viewer": "Viewer",

@@ -34,10 +34,10 @@ def summarize(
     policy: Policy | None = None,
 ) -> list[ModelSummary]:
     """One row per registered model, sorted by name, flagged where it breaks the policy."""
-    versions_by_model = _by_model(versions)
+    grouped = versions_by_model(versions)
     summaries = []
     for model in sorted(models, key=lambda m: m.name):
-        model_versions = versions_by_model.get(model.name, [])
+        model_versions = grouped.get(model.name, [])
         production = lifecycle.production_version(model_versions)
         latest = lifecycle.latest_version(model_versions)
         run = runs.get(production.run_id) if production and production.run_id else None
@@ -77,7 +77,7 @@ def production_run_ids(
     models: list[RegisteredModelRecord], versions: list[ModelVersionRecord]
 ) -> list[str]:
     """Run ids of each model's production version: the only runs the overview needs."""
-    by_model = _by_model(versions)
+    by_model = versions_by_model(versions)
     run_ids = []
     for model in models:
         production = lifecycle.production_version(by_model.get(model.name, []))
@@ -86,7 +86,7 @@ def production_run_ids(
     return run_ids
 
 
-def _by_model(versions: list[ModelVersionRecord]) -> dict[str, list[ModelVersionRecord]]:
+def versions_by_model(versions: list[ModelVersionRecord]) -> dict[str, list[ModelVersionRecord]]:
     grouped: dict[str, list[ModelVersionRecord]] = defaultdict(list)
     for version in versions:
         grouped[version.name].append(version)

@@ -15,7 +15,7 @@ run = cache.runs_for(uri, (version.run_id,)).get(version.run_id) if version.run_
 
 st.title(f"{name} · version {version.version}")
 widgets.version_badges(version)
-links = st.columns(4)
+links = st.columns(5)
 links[0].page_link(
     navigation.page("model"),
     label=f"All versions of {name}",
@@ -41,6 +41,12 @@ links[3].page_link(
     label="Compare with production",
     icon=":material/compare_arrows:",
     query_params={"model": name, "versions": ",".join(map(str, compared))},
+)
+links[4].page_link(
+    navigation.page("deploy"),
+    label="Deploy",
+    icon=":material/rocket_launch:",
+    query_params={"model": name, "version": str(number)},
 )
 
 # st.markdown escapes HTML unless told otherwise: the description is rendered as safe markdown.
