@@ -19,15 +19,15 @@ KIOSK_CSS = """
     padding: 1.2rem 2rem 0.5rem 2rem !important; max-width: 100% !important; }
   .screen { color: #f5f7fa; font-family: "Source Sans Pro", "Segoe UI", sans-serif; }
   .screen-head { display: flex; justify-content: space-between; align-items: baseline; }
-  .screen-head h1 { font-size: 44px; margin: 0; color: #ffffff; }
+  .screen-head h1 { font-size: 40px; margin: 0; color: #ffffff; }
   .screen-clock { font-size: 30px; color: #c9d1d9; }
   .health { font-size: 24px; font-weight: 600; }
   .health.ok { color: #3fb950; } .health.down { color: #ff7b72; }
   .banner { background: #5a1d1d; border: 3px solid #ff7b72; color: #ffffff; font-size: 26px;
     padding: 12px 20px; border-radius: 10px; margin: 10px 0; }
-  .grid { display: grid; grid-template-columns: repeat(4, 1fr); gap: 16px; margin-top: 12px; }
+  .grid { display: grid; grid-template-columns: repeat(4, 1fr); gap: 14px; margin-top: 6px; }
   .card { background: #161b22; border: 2px solid #30363d; border-radius: 12px;
-    padding: 14px 18px; min-height: 170px; }
+    padding: 8px 18px; height: 156px; box-sizing: border-box; overflow: hidden; }
   .card .name { font-size: 26px; font-weight: 700; color: #ffffff; overflow: hidden;
     text-overflow: ellipsis; white-space: nowrap; }
   .card .release { font-size: 22px; color: #c9d1d9; }
@@ -36,11 +36,11 @@ KIOSK_CSS = """
   .better { color: #3fb950; } .worse { color: #ff7b72; } .same { color: #c9d1d9; }
   .card .since { font-size: 20px; color: #c9d1d9; }
   .pending { display: inline-block; background: #9e6a03; color: #ffffff; font-size: 18px;
-    padding: 2px 10px; border-radius: 8px; margin-top: 4px; }
-  .changes h2 { font-size: 28px; color: #ffffff; margin: 16px 0 6px 0; }
-  .changes table { width: 100%; border-collapse: collapse; font-size: 20px; color: #e6edf3; }
-  .changes td { padding: 4px 10px; border-bottom: 1px solid #30363d; white-space: nowrap;
-    overflow: hidden; text-overflow: ellipsis; max-width: 520px; }
+    padding: 0 10px; border-radius: 8px; margin-left: 10px; vertical-align: 2px; }
+  .changes h2 { font-size: 26px; color: #ffffff; margin: 8px 0 4px 0; padding: 0; }
+  .changes table { width: 100%; border-collapse: collapse; font-size: 19px; color: #e6edf3; }
+  .changes td { padding: 2px 10px; line-height: 1.3; border-bottom: 1px solid #30363d;
+    white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 520px; }
   .muted { color: #8b949e; }
 </style>
 """
@@ -108,8 +108,8 @@ def _card(card: ScreenCard, now: datetime) -> str:
     )
     return (
         f'<div class="card"><div class="name">{escape(card.model)}</div>'
-        f'<div class="release">{release}</div>{metric}'
-        f'<div class="since">{since}</div>{pending}</div>'
+        f'<div class="release">{release} {pending}</div>{metric}'
+        f'<div class="since">{since}</div></div>'
     )
 
 

@@ -19,6 +19,7 @@ from tests.servers import BIN, free_port, stop, wait_for_http
 from tests.test_actions import make_model
 
 SCREENSHOTS = ROOT / "test-artifacts"
+SCREEN_TOKEN = "browser-screen-" + "s" * 32
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -43,6 +44,8 @@ def served_app(registry_uri: str, users_file: Path, tmp_path_factory) -> Iterato
         DASHBOARD_DEMO_DIR=str(tmp_path_factory.mktemp("demo")),
         DASHBOARD_AUTH_CONFIG=str(users_file),
         DASHBOARD_COOKIE_KEY=TEST_COOKIE_KEY,
+        DASHBOARD_SCREEN_TOKEN=SCREEN_TOKEN,
+        DASHBOARD_SCREEN_REFRESH="5",
         DASHBOARD_DB_URL=f"sqlite:///{tmp_path_factory.mktemp('store') / 'dashboard.db'}",
         PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}",
     )
@@ -225,3 +228,27 @@ def test_request_and_approval_in_two_browsers(served_app, browser, client: Mlflo
     screenshot(reviewer, "audit")
     for context in (scientist.context, reviewer.context):
         context.close()
+
+
+def test_the_team_screen_fits_a_wall_display_and_refreshes_itself(served_app, browser):
+    """1920 x 1080, the read-only token, no sidebar, no scrolling; the clock's fragment
+    reruns on its own (DASHBOARD_SCREEN_REFRESH=5 here)."""
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    wall.goto(f"{served_app}/screen?token={SCREEN_TOKEN}")
+    settle(wall)
+    wall.get_by_text("In production ·").wait_for(timeout=30_000)
+    assert wall.locator("[data-testid='stSidebar']").is_hidden()
+    assert wall.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 2")
+    cards = wall.locator(".card").count()
+    assert 0 < cards <= 12
+    screenshot(wall, "team-screen")
+    runs = wall.evaluate(
+        """() => new Promise(resolve => {
+            let changes = 0;
+            const app = document.querySelector("[data-testid='stApp']");
+            new MutationObserver(() => changes++).observe(app, {subtree: true, childList: true});
+            setTimeout(() => resolve(changes), 7000);
+        })"""
+    )
+    assert runs > 0  # redrawn without anyone touching it
+    wall.context.close()

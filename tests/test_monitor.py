@@ -12,6 +12,7 @@ from dashboard.policy import PRODUCTION_AT_TAG, parse_policy
 from dashboard.registry import RegistryService
 from dashboard.store import AuditFilter, open_store
 from tests.test_actions import make_model
+from tests.test_pages import render
 
 POLICY = """
 model_registry:
@@ -148,3 +149,20 @@ def test_the_monitor_command_runs_one_pass(registry_uri, client, tmp_path, monke
     assert client.get_model_version(name, "1").current_stage == "Production"
     policy.write_text(POLICY % "{}", encoding="utf-8")
     assert monitor.main(["--once"]) == 1  # no rules: says so and stops
+
+
+def test_the_monitoring_page_shows_each_rule_its_state_and_the_last_pass(
+    dashboard_env, registry_uri, client, tmp_path, monkeypatch
+):
+    name = dropped_model(client)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY % f"{name}: {{mode: propose}}", encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_POLICY", str(policy))
+    before = render("pages/monitoring.py", user="vic").dataframe[0].value.iloc[0]
+    assert (before["Model"], before["State"], before["Last good"]) == (name, "BREACH", "v1")
+    assert before["Value"] == pytest.approx(0.80) and before["From"] == "evaluation run eval-v2"
+    assert before["It did"] == "never ran"
+    assert monitor.main(["--once"]) == 0  # same environment: same policy, same store
+    after = render("pages/monitoring.py", user="vic").dataframe[0].value.iloc[0]
+    assert after["It did"].startswith("proposed: ")
+    assert after["Monitor ran"] is not None
