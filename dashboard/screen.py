@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from dashboard import lifecycle
 from dashboard.monitoring import production_history
@@ -81,7 +81,7 @@ def cards(
         run = runs.get(production.run_id or "")
         metric = lifecycle.key_metric_name(model.tags, run.metrics if run else {})
         previous_run = runs.get(previous.run_id or "") if previous else None
-        recorded = production.tags.get(PRODUCTION_AT_TAG)
+        recorded = _moment(production.tags.get(PRODUCTION_AT_TAG))
         result.append(
             ScreenCard(
                 model=model.name,
@@ -93,12 +93,24 @@ def cards(
                 previous_value=previous_run.metrics.get(metric)
                 if previous_run and metric
                 else None,
-                since=datetime.fromisoformat(recorded) if recorded else production.updated_at,
-                since_recorded=bool(recorded),
+                since=recorded or production.updated_at,
+                since_recorded=recorded is not None,
                 pending=pending.get(model.name, 0),
             )
         )
     return result
+
+
+def _moment(text: str | None) -> datetime | None:
+    """The `lifecycle.production_at` tag as a time; None when absent or written by hand in
+    another form (the card then estimates from the version's last update)."""
+    try:
+        moment = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 def _previous(

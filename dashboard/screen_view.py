@@ -7,7 +7,7 @@ from datetime import datetime
 from html import escape
 
 from dashboard.registry import RegistryStatus
-from dashboard.screen import ScreenCard, duration, page, page_count
+from dashboard.screen import ScreenCard, duration, page_count
 from dashboard.store import AuditEvent
 
 KIOSK_CSS = """
@@ -69,9 +69,12 @@ def unreachable_banner(message: str, since: datetime | None, now: datetime) -> s
     return f'<div class="screen banner">⚠ {escape(message)} {shown}</div>'
 
 
-def rotating_page(cards: list[ScreenCard], now: datetime, interval: int) -> list[ScreenCard]:
-    """Up to 12 cards; beyond that, a different page each interval, so all are shown."""
-    return page(cards, int(now.timestamp() // max(interval, 1)))
+def page_index(now: datetime, interval: int, pinned: int | None) -> int:
+    """The page to show: the pinned one (`?page=N`, 1-based: one wall screen per page), or
+    the next one at each refresh so a single screen shows every model in turn."""
+    if pinned is not None:
+        return pinned - 1
+    return int(now.timestamp() // max(interval, 1))
 
 
 def grid(cards: Sequence[ScreenCard], now: datetime) -> str:
@@ -127,9 +130,9 @@ def recent_changes(events: Sequence[AuditEvent], now: datetime) -> str:
     return f'<div class="screen changes"><h2>Last changes</h2><table>{rows}</table></div>'
 
 
-def page_label(total: int, now: datetime, interval: int) -> str:
+def page_label(total: int, index: int, pinned: bool) -> str:
     pages = page_count(total)
     if pages == 1:
         return ""
-    index = int(now.timestamp() // max(interval, 1)) % pages + 1
-    return f'<div class="screen muted">Page {index} of {pages}, next in {interval} s</div>'
+    rotation = "" if pinned else ", the next one at the next refresh"
+    return f'<div class="screen muted">Page {index % pages + 1} of {pages}{rotation}</div>'

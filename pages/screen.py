@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from dashboard import cache, screen_view, widgets
+from dashboard import cache, screen, screen_view, widgets
 from dashboard.config import load_settings
 from dashboard.errors import DashboardError
 from dashboard.store import AuditFilter
@@ -13,6 +13,8 @@ from dashboard.store import AuditFilter
 uri = widgets.page_setup()
 settings = load_settings()
 st.html(screen_view.KIOSK_CSS)
+requested_page = st.query_params.get("page", "")
+pinned = int(requested_page) if requested_page.isdigit() and int(requested_page) > 0 else None
 
 
 @st.fragment(run_every=settings.screen_refresh_seconds)
@@ -32,9 +34,9 @@ def board() -> None:
     st.html(screen_view.header(now, status, len(cards)))
     if not status.healthy:
         st.html(screen_view.unreachable_banner(status.message, stale_since, now))
-    shown = screen_view.rotating_page(cards, now, settings.screen_refresh_seconds)
-    st.html(screen_view.grid(shown, now))
-    label = screen_view.page_label(len(cards), now, settings.screen_refresh_seconds)
+    index = screen_view.page_index(now, settings.screen_refresh_seconds, pinned)
+    st.html(screen_view.grid(screen.page(cards, index), now))
+    label = screen_view.page_label(len(cards), index, pinned is not None)
     if label:
         st.html(label)
     try:

@@ -29,16 +29,16 @@ def entry_point() -> str:
     return str(folder / "app.py")
 
 
-def render(page: str | None = None, *, user: str = "ada", **query: str) -> AppTest:
+def render(script: str | None = None, *, user: str = "ada", **query: str) -> AppTest:
     """Run app.py as `user` (one of conftest.TEST_USERS, signed in as the sign-in would leave
-    the session), on `page` with `query`."""
+    the session), on the page `script` with `query`."""
     app = AppTest.from_file(entry_point(), default_timeout=60)
     app.session_state["authentication_status"] = True
     app.session_state["username"] = user
     app.session_state["name"] = user.title()
     app.session_state["roles"] = [TEST_USERS[user]]
-    if page:
-        app.switch_page(str(ROOT / page))
+    if script:
+        app.switch_page(str(ROOT / script))
     for key, value in query.items():
         app.query_params[key] = value
     app.run()

@@ -3,6 +3,7 @@ last known state while the registry is down."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,18 +24,27 @@ def screen_html(app: AppTest) -> str:
     return "\n".join(element.proto.body for element in app.get("html"))
 
 
-def open_with_token(token: str | None) -> AppTest:
+def open_with_token(token: str | None, page: int = 1) -> AppTest:
     app = AppTest.from_file(entry_point(), default_timeout=60)
     app.switch_page(str(ROOT / "pages/screen.py"))
+    app.query_params["page"] = str(page)
     if token is not None:
         app.query_params["token"] = token
     return app.run()
 
 
+def every_page(open_page) -> str:
+    """The HTML of all the screen's pages (`?page=N` pins one page per wall screen)."""
+    first = screen_html(open_page(1))
+    found = re.search(r"Page 1 of (\d+)", first)
+    pages = int(found.group(1)) if found else 1
+    return first + "".join(screen_html(open_page(n)) for n in range(2, pages + 1))
+
+
 def test_a_signed_in_user_sees_every_production_model(dashboard_env, client):
-    app = render("pages/screen.py", user="vic")
+    app = render("pages/screen.py", user="vic", page="1")
     assert not app.exception and not app.error
-    html = screen_html(app)
+    html = every_page(lambda n: render("pages/screen.py", user="vic", page=str(n)))
     for name in ("iris_classifier", "wine_classifier", "breast_cancer_detector"):
         assert name in html
     iris = next(
@@ -43,13 +53,13 @@ def test_a_signed_in_user_sees_every_production_model(dashboard_env, client):
     )  # fmt: skip
     assert f"v{iris.version} · {iris.tags['semantic_version']}" in html
     assert "In production ·" in html and "Last changes" in html
-    assert "display: none" in html  # kiosk: no sidebar, no header
+    assert "display: none" in screen_html(app)  # kiosk: no sidebar, no header
 
 
 def test_the_screen_token_opens_the_screen_and_nothing_else(dashboard_env, monkeypatch):
     monkeypatch.setenv("DASHBOARD_SCREEN_TOKEN", TOKEN)
     right = open_with_token(TOKEN)
-    assert "iris_classifier" in screen_html(right)
+    assert "iris_classifier" in every_page(lambda n: open_with_token(TOKEN, n))
     assert not right.text_input  # no sign-in form
     assert not right.sidebar.button  # no sign out, no refresh: read-only
     wrong = open_with_token(TOKEN[:-1] + "x")
@@ -150,3 +160,13 @@ def test_since_and_previous_come_from_the_production_history():
 
 def _model(name: str) -> RegisteredModelRecord:
     return RegisteredModelRecord(name, "", {}, {}, None, None)
+
+
+def test_a_hand_written_production_time_falls_back_to_an_estimate():
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    version = ModelVersionRecord(
+        "m", 1, "READY", "Production", (), {"lifecycle.production_at": "2"}, "", now, now,
+        None, "", None, None,
+    )  # fmt: skip
+    [only] = screen.cards([_model("m")], [version], {}, {})
+    assert only.since == now and not only.since_recorded

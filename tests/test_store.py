@@ -36,11 +36,14 @@ def event(**overrides) -> AuditEvent:
 def test_migrations_build_the_schema_on_an_empty_database(db_url):
     store = open_store(db_url)
     tables = sa.inspect(store.engine).get_table_names()
-    assert {"audit_events", "alembic_version"} <= set(tables)
+    expected = {"audit_events", "promotion_requests", "monitor_checks", "alembic_version"}
+    assert expected <= set(tables)
+    columns = {c["name"] for c in sa.inspect(store.engine).get_columns("promotion_requests")}
+    assert "kind" in columns
     with store.engine.connect() as connection:
         assert (
             connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-            == "0002"
+            == "0003"
         )
     open_store(db_url)  # a second start finds the schema current and changes nothing
 
