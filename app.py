@@ -15,8 +15,16 @@ try:
     cache.store()  # opens DASHBOARD_DB_URL and runs its migrations
     screen_access = auth.screen_token_access()
     if screen_access:
-        # The read-only screen token opens the team screen and nothing else.
-        run_page(st.navigation([navigation.page("screen")], position="hidden"))
+        # The read-only screen token opens the team screen and nothing else. Every page is
+        # registered (hidden) so /screen resolves; any other page is refused.
+        page = st.navigation(list(navigation.pages().values()), position="hidden")
+        if page.url_path == "screen":
+            run_page(page)
+        else:
+            st.warning(
+                "A screen token opens the team screen only: use /screen?token=... or sign in.",
+                icon=":material/lock:",
+            )
         st.stop()
     if screen_access is False:
         st.error(

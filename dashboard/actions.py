@@ -198,21 +198,14 @@ def roll_back(
     """Put an earlier production version back: the current one becomes Archived with tag
     `rollback_reason`, the target becomes Production with tag `rollback_from`. If a step
     fails, the registry is put back as it was and the result says what happened."""
-    forbidden = _forbidden(ctx, "roll_back", model, target_version)
-    if forbidden:
-        return forbidden
-    try:
-        detail = _read(ctx, model)
-    except DashboardError as error:
-        return _audited(
-            ctx, "roll_back", model, target_version, reason, ActionResult("refused", str(error))
-        )
-    current = lifecycle.production_version(detail.versions)
+    state = _production_state(ctx, "roll_back", model, target_version, reason)
+    if isinstance(state, ActionResult):
+        return state
+    detail, current, current_facts = state
     target_number = target_version or previous_production(detail.versions, current)
     if target_number is None:
         message = f"{model} has no earlier production version to roll back to: choose a version."
         return _audited(ctx, "roll_back", model, None, reason, ActionResult("refused", message))
-    current_facts = _facts(ctx, detail, current.version) if current else None
 
     def write(detail: ModelDetail, facts: VersionFacts) -> str:
         assert current is not None  # the checklist refuses a roll back without production
@@ -234,6 +227,22 @@ def roll_back(
         detail=detail,
         reason=reason,
     )
+
+
+def _production_state(
+    ctx: ActionContext, name: str, model: str, version: int | None, reason: str
+) -> tuple[ModelDetail, ModelVersionRecord | None, VersionFacts | None] | ActionResult:
+    """For the roll back actions: the model, its production version and that version's
+    facts; or the audited refusal (role, unreadable model)."""
+    forbidden = _forbidden(ctx, name, model, version)
+    if forbidden:
+        return forbidden
+    try:
+        detail = _read(ctx, model)
+    except DashboardError as error:
+        return _audited(ctx, name, model, version, reason, ActionResult("refused", str(error)))
+    current = lifecycle.production_version(detail.versions)
+    return detail, current, _facts(ctx, detail, current.version) if current else None
 
 
 def previous_production(
@@ -523,14 +532,10 @@ def propose_rollback(
 ) -> ActionResult:
     """File a request to roll `model` back to `target_version` (the monitor's `propose`
     mode); a reviewer's approval runs the roll back through the policy."""
-    try:
-        detail = _read(ctx, model)
-    except DashboardError as error:
-        return _audited(
-            ctx, "request", model, target_version, reason, ActionResult("refused", str(error))
-        )
-    current = lifecycle.production_version(detail.versions)
-    current_facts = _facts(ctx, detail, current.version) if current else None
+    state = _production_state(ctx, "request", model, target_version, reason)
+    if isinstance(state, ActionResult):
+        return state
+    detail, _, current_facts = state
 
     def write(detail: ModelDetail, facts: VersionFacts) -> str:
         store = _require_store(ctx)

@@ -9,75 +9,37 @@ from dashboard import roles
 from dashboard.config import REPO_ROOT
 
 PAGES_DIR = REPO_ROOT / "pages"
+# Name (also the script's file name and the URL path) -> sidebar title and icon, in order.
+# The first is the overview, served at `/`.
+PAGE_TABLE = {
+    "overview": ("Overview", ":material/dashboard:"),
+    "model": ("Model", ":material/deployed_code:"),
+    "version": ("Version", ":material/sell:"),
+    "compare": ("Compare", ":material/compare_arrows:"),
+    "lineage": ("Lineage", ":material/account_tree:"),
+    "artifacts": ("Artifacts", ":material/folder_open:"),
+    "deploy": ("Deploy", ":material/rocket_launch:"),
+    "approvals": ("Approvals", ":material/approval:"),
+    "monitoring": ("Monitoring", ":material/monitor_heart:"),
+    "retention": ("Retention", ":material/delete_sweep:"),
+    "audit": ("Audit", ":material/history:"),
+    "screen": ("Team screen", ":material/tv:"),
+}
+PAGE_NAMES = tuple(PAGE_TABLE)
 
 
 def pages() -> dict[str, StreamlitPage]:
     """Name -> page, in sidebar order; pass `list(pages().values())` to st.navigation."""
     return {
-        "overview": st.Page(
-            PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", default=True
-        ),
-        "model": st.Page(
-            PAGES_DIR / "model.py", title="Model", icon=":material/deployed_code:", url_path="model"
-        ),
-        "version": st.Page(
-            PAGES_DIR / "version.py", title="Version", icon=":material/sell:", url_path="version"
-        ),
-        "compare": st.Page(
-            PAGES_DIR / "compare.py",
-            title="Compare",
-            icon=":material/compare_arrows:",
-            url_path="compare",
-        ),
-        "lineage": st.Page(
-            PAGES_DIR / "lineage.py",
-            title="Lineage",
-            icon=":material/account_tree:",
-            url_path="lineage",
-        ),
-        "artifacts": st.Page(
-            PAGES_DIR / "artifacts.py",
-            title="Artifacts",
-            icon=":material/folder_open:",
-            url_path="artifacts",
-        ),
-        "deploy": st.Page(
-            PAGES_DIR / "deploy.py",
-            title="Deploy",
-            icon=":material/rocket_launch:",
-            url_path="deploy",
-        ),
-        "approvals": st.Page(
-            PAGES_DIR / "approvals.py",
-            title="Approvals",
-            icon=":material/approval:",
-            url_path="approvals",
-        ),
-        "monitoring": st.Page(
-            PAGES_DIR / "monitoring.py",
-            title="Monitoring",
-            icon=":material/monitor_heart:",
-            url_path="monitoring",
-        ),
-        "retention": st.Page(
-            PAGES_DIR / "retention.py",
-            title="Retention",
-            icon=":material/delete_sweep:",
-            url_path="retention",
-        ),
-        "audit": st.Page(
-            PAGES_DIR / "audit.py", title="Audit", icon=":material/history:", url_path="audit"
-        ),
-        "screen": st.Page(
-            PAGES_DIR / "screen.py", title="Team screen", icon=":material/tv:", url_path="screen"
-        ),
+        name: st.Page(
+            PAGES_DIR / f"{name}.py",
+            title=title,
+            icon=icon,
+            default=name == "overview",
+            url_path=None if name == "overview" else name,
+        )
+        for name, (title, icon) in PAGE_TABLE.items()
     }
-
-
-PAGE_NAMES = (
-    "overview", "model", "version", "compare", "lineage", "artifacts", "deploy", "approvals",
-    "monitoring", "retention", "audit", "screen",
-)  # fmt: skip
 
 
 def page_names_for(user_roles: frozenset[str]) -> list[str]:

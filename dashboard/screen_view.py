@@ -17,7 +17,9 @@ KIOSK_CSS = """
   .stApp { background: #0b0f14; }
   .block-container, [data-testid="stMainBlockContainer"] {
     padding: 1.2rem 2rem 0.5rem 2rem !important; max-width: 100% !important; }
-  .screen { color: #f5f7fa; font-family: "Source Sans Pro", "Segoe UI", sans-serif; }
+  .screen { color: #f5f7fa; font-family: "Source Sans Pro", "Segoe UI", sans-serif;
+    line-height: 1.25; }
+  .screen div { margin: 0; }
   .screen-head { display: flex; justify-content: space-between; align-items: baseline; }
   .screen-head h1 { font-size: 40px; margin: 0; color: #ffffff; }
   .screen-clock { font-size: 30px; color: #c9d1d9; }

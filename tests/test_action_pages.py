@@ -32,7 +32,9 @@ def test_a_failing_rule_disables_the_button_and_says_why(dashboard_env, client):
     assert "metric 'f1\\_score' is not logged" in shown
 
 
-def test_a_data_scientist_requests_and_a_reviewer_approves_from_the_pages(dashboard_env, client):
+def ready_for_production(client) -> str:
+    """A model whose v1 (Staging) passes every rule of the example policy's
+    Staging -> Production except the reviewer's approval."""
     name = make_model(
         client,
         {
@@ -42,6 +44,11 @@ def test_a_data_scientist_requests_and_a_reviewer_approves_from_the_pages(dashbo
         },
     )
     client.log_metric(client.get_model_version(name, "1").run_id, "f1_score", 0.94)
+    return name
+
+
+def test_a_data_scientist_requests_and_a_reviewer_approves_from_the_pages(dashboard_env, client):
+    name = ready_for_production(client)
     page = render("pages/version.py", user="dana", model=name, version="1")
     assert page.selectbox(key=f"stage-{name}-1").value == "Production"
     assert "needs approval by a reviewer" in " ".join(m.value for m in page.markdown)

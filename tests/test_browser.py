@@ -13,10 +13,16 @@ import pytest
 from mlflow.tracking import MlflowClient
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from dashboard import monitor
+from dashboard.policy import parse_policy
+from dashboard.registry import RegistryService
+from dashboard.store import AuditFilter, open_store
 from tests.conftest import TEST_COOKIE_KEY, TEST_USERS
 from tests.dockerfile import ROOT, environment, start_command
 from tests.servers import BIN, free_port, stop, wait_for_http
-from tests.test_actions import make_model
+from tests.test_action_pages import ready_for_production
+from tests.test_monitor import POLICY as MONITORED
+from tests.test_monitor import dropped_model
 
 SCREENSHOTS = ROOT / "test-artifacts"
 SCREEN_TOKEN = "browser-screen-" + "s" * 32
@@ -33,7 +39,15 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def served_app(registry_uri: str, users_file: Path, tmp_path_factory) -> Iterator[str]:
+def served_store(tmp_path_factory) -> str:
+    """The served app's own database, which the monitor below writes to as well."""
+    return f"sqlite:///{tmp_path_factory.mktemp('store') / 'dashboard.db'}"
+
+
+@pytest.fixture(scope="module")
+def served_app(
+    registry_uri: str, users_file: Path, served_store: str, tmp_path_factory
+) -> Iterator[str]:
     """The Dockerfile's CMD and ENV, on a free loopback port, reading the seeded server."""
     port = free_port()
     env = {**os.environ, **environment()}
@@ -46,7 +60,7 @@ def served_app(registry_uri: str, users_file: Path, tmp_path_factory) -> Iterato
         DASHBOARD_COOKIE_KEY=TEST_COOKIE_KEY,
         DASHBOARD_SCREEN_TOKEN=SCREEN_TOKEN,
         DASHBOARD_SCREEN_REFRESH="5",
-        DASHBOARD_DB_URL=f"sqlite:///{tmp_path_factory.mktemp('store') / 'dashboard.db'}",
+        DASHBOARD_DB_URL=served_store,
         PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}",
     )
     log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
@@ -176,15 +190,7 @@ def test_each_role_signs_in_and_sees_its_pages(served_app, browser_page, user):
 def test_request_and_approval_in_two_browsers(served_app, browser, client: MlflowClient):
     """The issue's done-when: a data scientist requests Staging -> Production, a reviewer
     approves in another browser, MLflow shows it, and the audit page shows both steps."""
-    name = make_model(
-        client,
-        {
-            "accuracy": 0.95,
-            "stage": "Staging",
-            "tags": {"approved": "true", "performance_validated": "true"},
-        },
-    )
-    client.log_metric(client.get_model_version(name, "1").run_id, "f1_score", 0.94)
+    name = ready_for_production(client)
     scientist = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     scientist.goto(f"{served_app}/version?model={name}&version=1")
     sign_in(scientist, "dana")
@@ -239,6 +245,7 @@ def test_the_team_screen_fits_a_wall_display_and_refreshes_itself(served_app, br
     wall.get_by_text("In production ·").wait_for(timeout=30_000)
     assert wall.locator("[data-testid='stSidebar']").is_hidden()
     assert wall.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 2")
+    wall.locator(".card").first.wait_for(timeout=30_000)
     cards = wall.locator(".card").count()
     assert 0 < cards <= 12
     screenshot(wall, "team-screen")
@@ -251,4 +258,31 @@ def test_the_team_screen_fits_a_wall_display_and_refreshes_itself(served_app, br
         })"""
     )
     assert runs > 0  # redrawn without anyone touching it
+    wall.context.close()
+
+
+def test_a_seeded_drop_is_rolled_back_by_the_monitor_and_the_wall_shows_it(
+    served_app, served_store, browser, registry_uri, client
+):
+    """Issue 6's done-when: the screen is open and nobody touches it; the monitor rolls a
+    dropped production version back; the screen's last changes show it at the next refresh,
+    and the audit trail has it."""
+    name = dropped_model(client)
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    wall.goto(f"{served_app}/screen?token={SCREEN_TOKEN}")
+    settle(wall)
+    wall.get_by_text("Last changes").wait_for(timeout=30_000)
+    policy = parse_policy(MONITORED % f"{name}: {{mode: auto}}")
+    store = open_store(served_store)
+    [check] = monitor.run_once(
+        monitor.monitor_context(RegistryService(registry_uri), policy, store)
+    )
+    assert check.action == "rolled_back", check.message
+    assert client.get_model_version(name, "1").current_stage == "Production"
+    changes = wall.locator(".changes")
+    changes.get_by_text(f"{name} v1").wait_for(timeout=30_000)  # within one refresh (5 s)
+    assert "monitor" in changes.inner_text() and "roll back" in changes.inner_text()
+    screenshot(wall, "team-screen-after-rollback")
+    [event] = store.events(AuditFilter(models=[name]))
+    assert (event.actor, event.action, event.outcome) == ("monitor", "roll_back", "done")
     wall.context.close()

@@ -170,3 +170,14 @@ def test_a_hand_written_production_time_falls_back_to_an_estimate():
     )  # fmt: skip
     [only] = screen.cards([_model("m")], [version], {}, {})
     assert only.since == now and not only.since_recorded
+
+
+def test_the_screen_token_never_opens_another_page(dashboard_env, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_SCREEN_TOKEN", TOKEN)
+    app = AppTest.from_file(entry_point(), default_timeout=60)
+    app.switch_page(str(ROOT / "pages/audit.py"))
+    app.query_params["token"] = TOKEN
+    app.run()
+    assert "team screen only" in app.warning[0].value
+    assert all(title.value != "Audit trail" for title in app.title)
+    assert not app.dataframe
