@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: demo seed serve test lint bench clean
+.PHONY: demo seed serve monitor test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ seed: $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# The monitor on the same registry, policy and store as `make serve` (a pass every 5 minutes).
+monitor: $(VENV)/.runtime
+	$(BIN)/python -m dashboard.monitor --interval 300
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
