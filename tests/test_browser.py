@@ -13,7 +13,8 @@ import pytest
 from mlflow.tracking import MlflowClient
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from dashboard import monitor
+from dashboard import actions, monitor
+from dashboard.actions import ActionContext
 from dashboard.policy import parse_policy
 from dashboard.registry import RegistryService
 from dashboard.store import AuditFilter, open_store
@@ -21,10 +22,17 @@ from tests.conftest import TEST_COOKIE_KEY, TEST_USERS
 from tests.dockerfile import ROOT, environment, start_command
 from tests.servers import BIN, free_port, stop, wait_for_http
 from tests.test_action_pages import ready_for_production
+from tests.test_actions import make_model
 from tests.test_monitor import POLICY as MONITORED
 from tests.test_monitor import dropped_model
 
 SCREENSHOTS = ROOT / "test-artifacts"
+# A policy that lets the test build a production history quickly.
+PROMOTE_ANYTHING = """
+model_registry:
+  stage_transitions:
+    None -> Production: {}
+"""
 SCREEN_TOKEN = "browser-screen-" + "s" * 32
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHROMIUM_FLAGS = [
@@ -286,3 +294,44 @@ def test_a_seeded_drop_is_rolled_back_by_the_monitor_and_the_wall_shows_it(
     [event] = store.events(AuditFilter(models=[name]))
     assert (event.actor, event.action, event.outcome) == ("monitor", "roll_back", "done")
     wall.context.close()
+
+
+def test_revert_to_a_version_from_the_production_history(
+    served_app, served_store, browser, registry_uri, client
+):
+    """Selecting an earlier row of the production history makes it the roll back target;
+    the reviewer gives the reason and the policy-checked roll back puts it back."""
+    name = make_model(client, *[{"accuracy": 0.95} for _ in range(3)])
+    store = open_store(served_store)
+    setup = ActionContext(
+        RegistryService(registry_uri), parse_policy(PROMOTE_ANYTHING), "ada",
+        frozenset({"admin"}), store=store,
+    )  # fmt: skip
+    for version in (1, 2, 3):
+        assert actions.transition(setup, name, version, "Production").done
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(f"{served_app}/model?model={name}")
+    sign_in(page, "rita")
+    page.get_by_role("heading", name="Production history").wait_for(timeout=30_000)
+    history = page.locator(f".st-key-production-history-{name}")
+    history.scroll_into_view_if_needed()
+    box = history.bounding_box()
+    assert box is not None
+    # Rows are newest first (v3, v2, v1); the selection box sits in the first column.
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * 3 + 18)
+    # The selection reruns the page: the panel's target becomes v1 (it defaults to v2).
+    page.get_by_role("button", name="Roll back to v1").wait_for(timeout=30_000)
+    settle(page)
+    reason = page.locator(f".st-key-rollback-reason-{name} input")
+    reason.fill("v3 and v2 misread the new feature")
+    reason.press("Enter")
+    settle(page)
+    screenshot(page, "revert")
+    go = page.get_by_role("button", name="Roll back to v1", disabled=False)
+    go.wait_for(timeout=30_000)  # enabled once the reason is in
+    go.click()
+    settle(page)
+    page.get_by_text(f"Rolled {name} back from v3 to v1").wait_for(timeout=30_000)
+    assert client.get_model_version(name, "1").current_stage == "Production"
+    assert client.get_model_version(name, "3").current_stage == "Archived"
+    page.context.close()
