@@ -202,7 +202,8 @@ def roll_back(
     if isinstance(state, ActionResult):
         return state
     detail, current, current_facts = state
-    target_number = target_version or previous_production(detail.versions, current)
+    previous = lifecycle.previous_production(detail.versions, current)
+    target_number = target_version or (previous.version if previous else None)
     if target_number is None:
         message = f"{model} has no earlier production version to roll back to: choose a version."
         return _audited(ctx, "roll_back", model, None, reason, ActionResult("refused", message))
@@ -243,20 +244,6 @@ def _production_state(
         return _audited(ctx, name, model, version, reason, ActionResult("refused", str(error)))
     current = lifecycle.production_version(detail.versions)
     return detail, current, _facts(ctx, detail, current.version) if current else None
-
-
-def previous_production(
-    versions: list[ModelVersionRecord], current: ModelVersionRecord | None
-) -> int | None:
-    """The most recent version, other than the current one, that served production."""
-    earlier = [
-        v
-        for v in versions
-        if v.tags.get(PRODUCTION_AT_TAG) and (current is None or v.version != current.version)
-    ]
-    if not earlier:
-        return None
-    return max(earlier, key=lambda v: (v.tags[PRODUCTION_AT_TAG], v.version)).version
 
 
 class _RollbackSteps:

@@ -112,19 +112,23 @@ def _overview(tracking_uri: str, policy: Policy) -> list[ModelSummary]:
 def screen_cards(tracking_uri: str) -> list[ScreenCard]:
     """The team screen's cards: one shared cached read for every screen open (pending
     request counts come from the dashboard's own database)."""
-    models, versions, runs = _screen_records(tracking_uri, policy().lifecycle)
+    versions = all_versions(tracking_uri)
+    runs = runs_for(tracking_uri, tuple(sorted(set(screen.run_ids_needed(versions)))))
     pending = Counter(r.model for r in store().requests(statuses=["pending"]))
-    return screen.cards(models, versions, runs, dict(pending))
+    return screen.cards(registered_models(tracking_uri), versions, runs, dict(pending))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _screen_records(
-    tracking_uri: str, lifecycle: Lifecycle
-) -> tuple[list[RegisteredModelRecord], list[ModelVersionRecord], dict[str, RunRecord]]:
-    service = registry_service(tracking_uri)
-    models = service.registered_models()
-    versions = present_versions(service.all_versions(models), backend_for(lifecycle))
-    return models, versions, service.runs_for(screen.run_ids_needed(versions))
+def all_versions(tracking_uri: str) -> list[ModelVersionRecord]:
+    """Every version of every model, read in one batched request (pages of 10,000)."""
+    return _all_versions(tracking_uri, policy().lifecycle)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Reading versions…")
+def _all_versions(tracking_uri: str, lifecycle: Lifecycle) -> list[ModelVersionRecord]:
+    models = registered_models(tracking_uri)
+    return present_versions(
+        registry_service(tracking_uri).all_versions(models), backend_for(lifecycle)
+    )
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=8)
@@ -192,7 +196,7 @@ def clear_model(tracking_uri: str, name: str) -> None:
     current = policy()
     _model_detail.clear(tracking_uri, name, current.lifecycle)
     _overview.clear(tracking_uri, current)
-    _screen_records.clear(tracking_uri, current.lifecycle)
+    _all_versions.clear(tracking_uri, current.lifecycle)
     registered_models.clear(tracking_uri)
     model_names.clear(tracking_uri)
 
@@ -201,7 +205,7 @@ def clear_all() -> None:
     for cached in (
         status,
         _overview,
-        _screen_records,
+        _all_versions,
         model_names,
         registered_models,
         _model_detail,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from dashboard.policy import PRODUCTION_AT_TAG
 from dashboard.registry import ModelVersionRecord
 
 PRODUCTION_STAGE = "Production"
@@ -30,6 +31,27 @@ def production_version(versions: Iterable[ModelVersionRecord]) -> ModelVersionRe
             if alias in version.aliases:
                 return version
     return None
+
+
+def earlier_production(
+    versions: Iterable[ModelVersionRecord], current: ModelVersionRecord | None
+) -> list[ModelVersionRecord]:
+    """Versions other than `current` that served production (they carry
+    `lifecycle.production_at`), the most recent first."""
+    served = [
+        v
+        for v in versions
+        if v.tags.get(PRODUCTION_AT_TAG) and (current is None or v.version != current.version)
+    ]
+    return sorted(served, key=lambda v: (v.tags[PRODUCTION_AT_TAG], v.version), reverse=True)
+
+
+def previous_production(
+    versions: Iterable[ModelVersionRecord], current: ModelVersionRecord | None
+) -> ModelVersionRecord | None:
+    """The most recent version, other than the current one, that served production."""
+    earlier = earlier_production(versions, current)
+    return earlier[0] if earlier else None
 
 
 def latest_version(versions: Iterable[ModelVersionRecord]) -> ModelVersionRecord | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard import lifecycle
-from dashboard.policy import PRODUCTION_AT_TAG, MonitorRule
+from dashboard.policy import MonitorRule
 from dashboard.registry import EVALUATION_VERSION_TAG, ModelVersionRecord, RunRecord
 
 STATES = ("ok", "breach", "no_data", "no_production")
@@ -53,12 +53,6 @@ def reading(
     return Reading(None, "not logged")
 
 
-def production_history(versions: list[ModelVersionRecord]) -> list[ModelVersionRecord]:
-    """Versions that have served production, most recent first (`lifecycle.production_at`)."""
-    served = [v for v in versions if v.tags.get(PRODUCTION_AT_TAG)]
-    return sorted(served, key=lambda v: (v.tags[PRODUCTION_AT_TAG], v.version), reverse=True)
-
-
 def assess(
     rule: MonitorRule,
     versions: list[ModelVersionRecord],
@@ -72,7 +66,7 @@ def assess(
             f"{rule.model} has no version in production.",
         )  # fmt: skip
     current = reading(production, rule.metric, runs, evaluations)
-    earlier = [v for v in production_history(versions) if v.version != production.version]
+    earlier = lifecycle.earlier_production(versions, production)
     previous = earlier[0] if earlier else None
     reference = reading(previous, rule.metric, runs, evaluations).value if previous else None
     limits = []

@@ -341,13 +341,11 @@ def production_history(detail: ModelDetail, timeline: pd.DataFrame) -> None:
 
 
 def _roll_back_targets(detail: ModelDetail) -> list[int]:
-    """Versions that served production before and are not serving it now."""
+    """Versions that served production before and are not serving it now, in the order
+    of the model's versions."""
     production = lifecycle.production_version(detail.versions)
-    return [
-        v.version
-        for v in detail.versions
-        if v.tags.get(PRODUCTION_AT_TAG) and (production is None or v.version != production.version)
-    ]
+    served = {v.version for v in lifecycle.earlier_production(detail.versions, production)}
+    return [v.version for v in detail.versions if v.version in served]
 
 
 def roll_back_panel(tracking_uri: str, detail: ModelDetail, runs: dict[str, RunRecord]) -> None:
@@ -368,7 +366,9 @@ def roll_back_panel(tracking_uri: str, detail: ModelDetail, runs: dict[str, RunR
         return
     target_key = f"rollback-target-{detail.model.name}"
     if st.session_state.get(target_key) not in numbers:
-        st.session_state[target_key] = actions.previous_production(detail.versions, production)
+        st.session_state[target_key] = lifecycle.previous_production(
+            detail.versions, production
+        ).version
     target_number = st.selectbox(
         f"Replace v{production.version} in production with",
         numbers,

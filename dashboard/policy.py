@@ -666,10 +666,7 @@ def evaluate(policy: Policy, facts: VersionFacts, action: Action, actor: str) ->
     elif isinstance(action, BumpVersion):
         checks += _bump_checks(action)
     elif isinstance(action, DeleteVersion):
-        given = bool(action.reason.strip())
-        checks.append(
-            Check("reason", given, "reason given" if given else "a deletion needs a reason")
-        )
+        checks.append(_reason_check(action.reason, "a deletion"))
     return Checklist(tuple(checks))
 
 
@@ -713,14 +710,7 @@ def _transition_checks(policy: Policy, facts: VersionFacts, action: Transition) 
     for condition in rule.required_metrics:
         checks.append(metric_check(condition, facts.metrics))
     if rule.reason_required:
-        given = bool(action.reason.strip())
-        checks.append(
-            Check(
-                "reason",
-                given,
-                "a reason is given" if given else "a reason is required for this transition",
-            )
-        )
+        checks.append(_reason_check(action.reason, "this transition"))
     if rule.approval_required:
         checks.append(
             Check(
@@ -746,15 +736,15 @@ def _request_checks(policy: Policy, facts: VersionFacts, action: RequestTransiti
         ]
     checks = [Check("approval needed", True, f"{facts.stage} -> {action.target} needs approval")]
     if rule.reason_required:
-        given = bool(action.reason.strip())
-        checks.append(
-            Check(
-                "reason",
-                given,
-                "a reason is given" if given else "a reason is required for this transition",
-            )
-        )
+        checks.append(_reason_check(action.reason, "this transition"))
     return checks
+
+
+def _reason_check(reason: str, needed_for: str) -> Check:
+    given = bool(reason.strip())
+    return Check(
+        "reason", given, "a reason is given" if given else f"a reason is required for {needed_for}"
+    )
 
 
 def metric_check(condition: MetricCondition, metrics: Mapping[str, float]) -> Check:
@@ -797,15 +787,7 @@ def naming_checks(policy: Policy, model: str) -> list[Check]:
 
 
 def _rollback_checks(target: VersionFacts, action: Rollback) -> list[Check]:
-    checks = [
-        Check(
-            "reason",
-            bool(action.reason.strip()),
-            "a reason is given"
-            if action.reason.strip()
-            else "a reason is required for a roll back",
-        )
-    ]
+    checks = [_reason_check(action.reason, "a roll back")]
     was_production = bool(target.tags.get(PRODUCTION_AT_TAG))
     checks.append(
         Check(

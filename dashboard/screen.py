@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from dashboard import lifecycle
-from dashboard.monitoring import production_history
 from dashboard.policy import PRODUCTION_AT_TAG
 from dashboard.registry import ModelVersionRecord, RegisteredModelRecord, RunRecord
 from dashboard.summaries import versions_by_model
@@ -59,7 +58,7 @@ def run_ids_needed(versions: list[ModelVersionRecord]) -> list[str]:
         production = lifecycle.production_version(model_versions)
         if production is None:
             continue
-        previous = _previous(model_versions, production)
+        previous = lifecycle.previous_production(model_versions, production)
         needed += [v.run_id for v in (production, previous) if v and v.run_id]
     return needed
 
@@ -77,7 +76,7 @@ def cards(
         production = lifecycle.production_version(model_versions)
         if production is None:
             continue
-        previous = _previous(model_versions, production)
+        previous = lifecycle.previous_production(model_versions, production)
         run = runs.get(production.run_id or "")
         metric = lifecycle.key_metric_name(model.tags, run.metrics if run else {})
         previous_run = runs.get(previous.run_id or "") if previous else None
@@ -111,13 +110,6 @@ def _moment(text: str | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment
-
-
-def _previous(
-    versions: list[ModelVersionRecord], production: ModelVersionRecord
-) -> ModelVersionRecord | None:
-    earlier = [v for v in production_history(versions) if v.version != production.version]
-    return earlier[0] if earlier else None
 
 
 def page_count(total: int, per_page: int = CARDS_PER_PAGE) -> int:

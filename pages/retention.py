@@ -29,8 +29,7 @@ st.caption(
 panels.last_result()
 
 pending = {(r.model, r.version) for r in ctx.store.requests(statuses=["pending"])}
-versions = [v for name in cache.model_names(uri) for v in cache.model_detail(uri, name).versions]
-listed = retention.candidates(versions, policy, pending, datetime.now(UTC))
+listed = retention.candidates(cache.all_versions(uri), policy, pending, datetime.now(UTC))
 if not listed:
     st.success("Nothing to delete: every version is within the policy.", icon=":material/done_all:")
     st.stop()
