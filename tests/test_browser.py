@@ -139,7 +139,7 @@ def screenshot(page: Page, name: str) -> None:
 def test_nothing_of_the_registry_shows_before_sign_in(served_app, browser_page):
     browser_page.goto(f"{served_app}/model?model=iris_classifier")
     settle(browser_page)
-    browser_page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    browser_page.get_by_role("button", name="Sign in").first.wait_for(timeout=30_000)
     text = browser_page.locator("[data-testid='stApp']").inner_text()
     assert "iris_classifier" not in text and "MLflow" not in text
     screenshot(browser_page, "sign-in")
@@ -173,13 +173,13 @@ def test_sign_out_then_reload_asks_for_the_password_again(served_app, browser_pa
     screenshot(browser_page, "model")
     browser_page.get_by_role("button", name="Sign out").click()
     settle(browser_page)
-    browser_page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    browser_page.get_by_role("button", name="Sign in").first.wait_for(timeout=30_000)
     browser_page.wait_for_function(
         "() => !document.cookie.includes('model_registry_dashboard=')", timeout=30_000
     )
     browser_page.reload()
     settle(browser_page)
-    browser_page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    browser_page.get_by_role("button", name="Sign in").first.wait_for(timeout=30_000)
     assert "diabetes_regressor" not in browser_page.locator("[data-testid='stApp']").inner_text()
 
 
@@ -313,7 +313,10 @@ def test_revert_to_a_version_from_the_production_history(
     page.goto(f"{served_app}/model?model={name}")
     sign_in(page, "rita")
     page.get_by_role("heading", name="Production history").wait_for(timeout=30_000)
+    settle(page)
+    screenshot(page, "revert-before")
     history = page.locator(f".st-key-production-history-{name}")
+    history.wait_for(timeout=60_000)
     history.scroll_into_view_if_needed()
     box = history.bounding_box()
     assert box is not None
