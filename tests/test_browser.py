@@ -312,6 +312,12 @@ def test_revert_to_a_version_from_the_production_history(
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.goto(f"{served_app}/model?model={name}")
     sign_in(page, "rita")
+    # The model was registered outside the dashboard a moment ago: the served app's cached
+    # model list may predate it, as for any user, who would press Refresh data.
+    page.get_by_role("button", name="Refresh data").click()
+    settle(page)
+    page.goto(f"{served_app}/model?model={name}")
+    settle(page)
     page.get_by_role("heading", name="Production history").wait_for(timeout=30_000)
     settle(page)
     screenshot(page, "revert-before")
